@@ -1,0 +1,1 @@
+//! Demand forecasting. Filled by the forecast work.

@@ -1,0 +1,1 @@
+//! The rota as an integer program. Filled by the solver work.

@@ -1,0 +1,1 @@
+//! rota: the binary`s commands.
