@@ -1,1 +1,11 @@
-//! rota: the binary`s commands.
+//! The `rota` binary's commands, and the process-level pieces they share: settings,
+//! telemetry, database connection, shutdown and demo data.
+
+pub mod cli;
+pub mod cmd;
+pub mod db;
+pub mod redact;
+pub mod seed;
+pub mod settings;
+pub mod shutdown;
+pub mod telemetry;

@@ -1,0 +1,22 @@
+//! A stored retrain or drift report, as data and as Markdown.
+
+use crate::enums::ReportKind;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "reports")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub kind: ReportKind,
+    pub created_at: DateTimeUtc,
+    pub body: Json,
+    #[sea_orm(column_type = "Text")]
+    pub markdown: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

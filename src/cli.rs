@@ -1,0 +1,140 @@
+//! The `rota` command line: every subcommand and flag, with its help text.
+
+use crate::telemetry::LogFormat;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// rota: staff rotas for hospital units — demand forecasts, integer-programmed rotas, and the
+/// queued jobs that make them.
+#[derive(Debug, Parser)]
+#[command(name = "rota", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML). Missing is fine unless named explicitly.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL, e.g. `sqlite://rota.db?mode=rwc` or `postgres://user@host/rota`
+    /// [default: setting `database.url`, env `DATABASE_URL`].
+    #[arg(
+        long = "db",
+        global = true,
+        value_name = "URL",
+        hide_default_value = true
+    )]
+    pub database_url: Option<String>,
+    /// Log line format [default: setting `log.format`, pretty].
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API and dashboard.
+    Serve(ServeArgs),
+    /// Run a job worker (start more processes to scale out).
+    Worker(WorkerArgs),
+    /// Run the cron scheduler (weekly retrain, daily drift check).
+    Scheduler,
+    /// Run API, worker and scheduler in one process.
+    All(ServeArgs),
+    /// Apply, revert or inspect the database schema migrations.
+    Migrate(MigrateArgs),
+    /// Load realistic demo data (units, staff, shift types, years of demand). Idempotent.
+    SeedDemo(SeedArgs),
+    /// Run everything on an embedded SQLite database with demo data, and serve the dashboard.
+    Demo(DemoArgs),
+    /// Print the effective configuration as JSON (passwords in URLs redacted).
+    Config,
+}
+
+/// Where the HTTP server listens.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: setting `server.host`, 127.0.0.1].
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<String>,
+    /// Port to listen on [default: setting `server.port`, 8080].
+    #[arg(long)]
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Queues to take jobs from, comma-separated [default: solve,forecast,retrain,monitor].
+    #[arg(long, value_delimiter = ',', value_name = "QUEUES")]
+    pub queues: Option<Vec<String>>,
+    /// Jobs to run at once [default: number of cores].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub action: MigrateAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert applied migrations, newest first.
+    Down {
+        /// How many migrations to revert.
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        steps: u32,
+        /// Revert every applied migration (drops all of rota's tables and their data).
+        #[arg(long)]
+        all: bool,
+    },
+    /// List migrations and whether each is applied; exits 1 when any is pending.
+    Status,
+    /// Drop every table and apply all migrations again (destroys all data).
+    Fresh {
+        /// Confirm that all data may be destroyed.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Shape of the demo data set.
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Number of units (the first five are Emergency, ICU, Maternity, Surgery, Outpatients).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub units: u32,
+    /// Staff per unit.
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub staff_per_unit: u32,
+    /// Days of demand history.
+    #[arg(long, default_value_t = 730, value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub days: u32,
+    /// Random seed; the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Last day of history (YYYY-MM-DD) [default: yesterday, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port for the dashboard and API.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: String,
+    /// Run the pipeline's jobs to completion, print a JSON summary on stdout, and exit.
+    #[arg(long)]
+    pub once: bool,
+}

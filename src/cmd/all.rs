@@ -1,0 +1,35 @@
+//! `rota all`: API, worker and scheduler in one process, sharing one shutdown.
+
+use crate::settings::Settings;
+use rota_api::AppState;
+use rota_worker::WorkerId;
+use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
+
+pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
+    let db = crate::db::connect(&settings.database).await?;
+    let listener = rota_api::bind(&settings.server).await?;
+    run_with(settings, db, listener, crate::shutdown::on_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the three parts until `shutdown`; if the API fails, the others stop too.
+pub async fn run_with(
+    settings: Settings,
+    db: sea_orm::DatabaseConnection,
+    listener: tokio::net::TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let worker = tokio::spawn(rota_worker::run(
+        db.clone(),
+        settings.worker,
+        WorkerId::generate(),
+        shutdown.clone(),
+    ));
+    let scheduler = tokio::spawn(rota_scheduler::run(settings.scheduler, shutdown.clone()));
+    let served = rota_api::serve(listener, AppState::new(db), shutdown.clone()).await;
+    shutdown.cancel();
+    let _ = tokio::join!(worker, scheduler);
+    served?;
+    Ok(())
+}

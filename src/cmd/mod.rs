@@ -1,0 +1,69 @@
+//! One module per subcommand; `run` loads settings and dispatches.
+
+mod all;
+mod demo;
+mod migrate;
+mod seed_demo;
+mod serve;
+mod worker;
+
+use crate::cli::{Cli, Command};
+use crate::settings::{DatabaseOverride, LogOverride, Overrides, ServerOverride, Settings};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const DEFAULT_CONFIG: &str = "rota.toml";
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = load_settings(&cli)?;
+    if let Command::Worker(args) = &cli.command {
+        worker::apply_args(&mut settings, args)?;
+    }
+    crate::telemetry::init(&settings.log)?;
+    let db_flag = cli.global.database_url.clone();
+    match cli.command {
+        Command::Serve(_) => serve::run(settings).await,
+        Command::Worker(_) => worker::run(settings).await,
+        Command::Scheduler => {
+            rota_scheduler::run(settings.scheduler, crate::shutdown::on_signal()).await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::All(_) => all::run(settings).await,
+        Command::Migrate(args) => migrate::run(&settings, args.action).await,
+        Command::SeedDemo(args) => seed_demo::run(&settings, &args).await,
+        Command::Demo(args) => demo::run(settings, args, db_flag).await,
+        Command::Config => {
+            println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let (config, explicit) = match &cli.global.config {
+        Some(path) => (path.clone(), true),
+        None => (PathBuf::from(DEFAULT_CONFIG), false),
+    };
+    let server = match &cli.command {
+        Command::Serve(args) | Command::All(args) => Some(ServerOverride {
+            host: args.host.clone(),
+            port: args.port,
+        }),
+        Command::Demo(args) => Some(ServerOverride {
+            host: Some(args.host.clone()),
+            port: Some(args.port),
+        }),
+        _ => None,
+    };
+    let overrides = Overrides {
+        database: cli
+            .global
+            .database_url
+            .clone()
+            .map(|url| DatabaseOverride { url }),
+        server,
+        log: cli.global.log_format.map(|format| LogOverride { format }),
+    };
+    Settings::load(&config, explicit, &overrides)
+}

@@ -1,0 +1,30 @@
+//! `rota worker`: a job worker process.
+
+use crate::cli::WorkerArgs;
+use crate::settings::Settings;
+use anyhow::Context;
+use rota_worker::WorkerId;
+use std::process::ExitCode;
+
+/// Applies the worker's own flags on top of the loaded settings.
+pub fn apply_args(settings: &mut Settings, args: &WorkerArgs) -> anyhow::Result<()> {
+    if let Some(queues) = &args.queues {
+        settings.worker.queues = queues.iter().map(|q| q.trim().to_string()).collect();
+    }
+    if let Some(concurrency) = args.concurrency {
+        settings.worker.concurrency = concurrency;
+    }
+    settings.worker.check().context("invalid worker flags")
+}
+
+pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
+    let db = crate::db::connect(&settings.database).await?;
+    rota_worker::run(
+        db,
+        settings.worker,
+        WorkerId::generate(),
+        crate::shutdown::on_signal(),
+    )
+    .await;
+    Ok(ExitCode::SUCCESS)
+}

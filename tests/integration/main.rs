@@ -1,0 +1,12 @@
+//! Integration tests of the `rota` binary and its data layer, against real SQLite files and a
+//! real PostgreSQL server (one fresh database per test, dropped afterwards). One test binary,
+//! a module per feature, so it links once.
+
+mod support;
+
+mod cli_errors;
+mod config;
+mod demo;
+mod entities;
+mod migrations;
+mod seed;
