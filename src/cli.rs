@@ -54,6 +54,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the effective configuration as JSON (passwords in URLs redacted).
     Config,
+    /// Manage API bearer tokens.
+    Token(TokenArgs),
 }
 
 /// Where the HTTP server listens.
@@ -137,4 +139,42 @@ pub struct DemoArgs {
     /// Run the pipeline's jobs to completion, print a JSON summary on stdout, and exit.
     #[arg(long)]
     pub once: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once (alone on the last line); only its hash is stored.
+    Create {
+        /// What the token may do: viewer (read), planner (plus solve, forecast, edit rota
+        /// data) or admin (plus retrain, model activation, tokens).
+        #[arg(long, value_enum)]
+        role: Role,
+        /// A label to recognise the token by.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// A token role on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Role {
+    Viewer,
+    Planner,
+    Admin,
+}
+
+impl From<Role> for rota_entity::TokenRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Viewer => Self::Viewer,
+            Role::Planner => Self::Planner,
+            Role::Admin => Self::Admin,
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 #[derive(Serialize)]
@@ -26,6 +27,28 @@ async fn healthz(State(state): State<AppState>) -> Json<Health> {
         status: "ok",
         uptime_s: state.started.elapsed().as_secs(),
     })
+}
+
+/// Prometheus text exposition of the process's metrics.
+async fn metrics(
+    State(state): State<AppState>,
+) -> (
+    StatusCode,
+    [(axum::http::HeaderName, &'static str); 1],
+    String,
+) {
+    let content_type = [(
+        axum::http::header::CONTENT_TYPE,
+        "text/plain; version=0.0.4",
+    )];
+    match &state.metrics {
+        Some(handle) => (StatusCode::OK, content_type, handle.render()),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            content_type,
+            "# metrics recorder unavailable in this process\n".into(),
+        ),
+    }
 }
 
 #[derive(Serialize)]

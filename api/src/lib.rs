@@ -1,7 +1,15 @@
 //! rota's HTTP API. Handlers parse, authorise, call one function and map the result; they never
 //! solve or fit inline.
 
+pub mod auth;
+pub mod domain;
+pub mod error;
+pub mod extract;
 mod health;
+mod metrics;
+mod openapi;
+pub mod pagination;
+mod routes;
 mod settings;
 mod state;
 
@@ -9,9 +17,14 @@ pub use settings::ServerSettings;
 pub use state::AppState;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use error::{ApiError, Code};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted: room for a few years of demand history in one import.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Errors that stop the HTTP server.
 #[derive(Debug, thiserror::Error)]
@@ -28,8 +41,16 @@ pub enum ServeError {
 
 /// The whole HTTP application, without a socket (tests call it directly).
 pub fn app(state: AppState) -> Router {
+    let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::base())
+        .merge(routes::router())
+        .split_for_parts();
+    let spec = std::sync::Arc::new(spec);
     Router::new()
+        .nest("/api/v1", api.merge(openapi::routes(spec)))
         .merge(health::routes())
+        .fallback(|| async { ApiError::new(Code::NotFound, "no such route") })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

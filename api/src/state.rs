@@ -1,5 +1,7 @@
 //! What every handler can reach.
 
+use crate::auth::TokenCache;
+use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::time::Instant;
 
@@ -8,6 +10,8 @@ use std::time::Instant;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub started: Instant,
+    pub tokens: TokenCache,
+    pub metrics: Option<PrometheusHandle>,
 }
 
 impl AppState {
@@ -15,6 +19,8 @@ impl AppState {
         Self {
             db,
             started: Instant::now(),
+            tokens: TokenCache::default(),
+            metrics: crate::metrics::install(),
         }
     }
 }

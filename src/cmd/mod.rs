@@ -5,6 +5,7 @@ mod demo;
 mod migrate;
 mod seed_demo;
 mod serve;
+mod token;
 mod worker;
 
 use crate::cli::{Cli, Command};
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => migrate::run(&settings, args.action).await,
         Command::SeedDemo(args) => seed_demo::run(&settings, &args).await,
         Command::Demo(args) => demo::run(settings, args, db_flag).await,
+        Command::Token(args) => token::run(&settings, args.action).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

@@ -94,3 +94,28 @@ fn every_subcommand_has_help() {
         assert!(text.contains("Usage: rota"), "{command}: {text}");
     }
 }
+
+#[tokio::test]
+async fn token_create_prints_the_token_alone_on_the_last_line_and_stores_its_hash() {
+    use crate::support::rota_bin::stdout;
+    use rota_entity::{TokenRole, api_token};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let test = crate::support::TestDb::sqlite().await;
+    let output = run(&[
+        "token", "create", "--role", "planner", "--name", "ci", "--db", &test.url,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let token = printed.lines().last().expect("a last line").trim();
+    assert!(token.starts_with("rota_") && token.len() == 69, "{printed}");
+
+    let stored = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(rota_api::auth::hash_token(token)))
+        .one(&test.db)
+        .await
+        .expect("query")
+        .expect("the token's hash is stored");
+    assert_eq!(stored.role, TokenRole::Planner);
+    assert_ne!(stored.token_hash, token, "the token itself is never stored");
+}

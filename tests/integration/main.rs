@@ -4,6 +4,7 @@
 
 mod support;
 
+mod api;
 mod cli_errors;
 mod config;
 mod demo;

@@ -1,0 +1,620 @@
+//! The REST API through its router (no socket): auth, problem documents, CRUD, pagination,
+//! bulk demand import, OpenAPI and metrics.
+
+use crate::support::{Backend, TestDb};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use rota_api::AppState;
+use rota_entity::TokenRole;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct TestApp {
+    app: Router,
+    admin: String,
+    planner: String,
+    viewer: String,
+    _db: TestDb,
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    location: Option<String>,
+    body: Value,
+    text: String,
+}
+
+impl TestApp {
+    async fn spawn(backend: Backend) -> Self {
+        let db = TestDb::new(backend).await;
+        rota::db::migrate_up(&db.db).await.expect("migrate");
+        let token = |role| rota_api::auth::create_token(&db.db, role, None);
+        let admin = token(TokenRole::Admin).await.expect("token");
+        let planner = token(TokenRole::Planner).await.expect("token");
+        let viewer = token(TokenRole::Viewer).await.expect("token");
+        Self {
+            app: rota_api::app(AppState::new(db.db.clone())),
+            admin,
+            planner,
+            viewer,
+            _db: db,
+        }
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if !body.is_empty() {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).expect("request builds"))
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let header_str = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header_str(header::CONTENT_TYPE).unwrap_or_default();
+        let location = header_str(header::LOCATION);
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            location,
+            body,
+            text,
+        }
+    }
+
+    async fn json(&self, method: &str, path: &str, token: &str, body: Value) -> Reply {
+        self.send(
+            method,
+            path,
+            Some(token),
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), "", Vec::new()).await
+    }
+
+    async fn unit(&self, name: &str) -> i64 {
+        let reply = self
+            .json(
+                "POST",
+                "/api/v1/units",
+                &self.planner,
+                json!({"name": name}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.body["id"].as_i64().expect("id")
+    }
+
+    async fn shift(&self, unit: i64, code: &str) -> i64 {
+        let reply = self
+            .json(
+                "POST",
+                &format!("/api/v1/units/{unit}/shift-types"),
+                &self.planner,
+                json!({"code": code, "name": code, "start": "07:00", "length_minutes": 480}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.body["id"].as_i64().expect("id")
+    }
+}
+
+fn assert_problem(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.text);
+    assert_eq!(
+        reply.content_type, "application/problem+json",
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.body["code"], code, "{}", reply.text);
+    assert_eq!(reply.body["status"], status.as_u16());
+    assert!(reply.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_401_problems() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let none = app.send("GET", "/api/v1/units", None, "", Vec::new()).await;
+    assert_problem(&none, StatusCode::UNAUTHORIZED, "unauthorized");
+    let wrong = app.get("/api/v1/units", "rota_not_a_real_token").await;
+    assert_problem(&wrong, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[tokio::test]
+async fn roles_limit_what_a_token_may_do() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let viewer_write = app
+        .json("POST", "/api/v1/units", &app.viewer, json!({"name": "ICU"}))
+        .await;
+    assert_problem(&viewer_write, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(
+        app.get("/api/v1/units", &app.viewer).await.status,
+        StatusCode::OK
+    );
+    let unit = app.unit("ICU").await;
+    let planner_delete = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/units/{unit}"),
+            Some(&app.planner),
+            "",
+            vec![],
+        )
+        .await;
+    assert_problem(&planner_delete, StatusCode::FORBIDDEN, "forbidden");
+    let admin_delete = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/units/{unit}"),
+            Some(&app.admin),
+            "",
+            vec![],
+        )
+        .await;
+    assert_eq!(admin_delete.status, StatusCode::NO_CONTENT);
+}
+
+async fn unit_crud(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let created = app
+        .json(
+            "POST",
+            "/api/v1/units",
+            &app.planner,
+            json!({"name": " Ward 7 ", "timezone": "Europe/London"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let id = created.body["id"].as_i64().expect("id");
+    assert_eq!(
+        created.location.as_deref(),
+        Some(format!("/api/v1/units/{id}").as_str())
+    );
+    assert_eq!(created.body["name"], "Ward 7", "names are trimmed");
+
+    let read = app.get(&format!("/api/v1/units/{id}"), &app.viewer).await;
+    assert_eq!(read.body["name"], "Ward 7");
+
+    let duplicate = app
+        .json(
+            "POST",
+            "/api/v1/units",
+            &app.planner,
+            json!({"name": "Ward 7"}),
+        )
+        .await;
+    assert_problem(&duplicate, StatusCode::CONFLICT, "conflict");
+
+    let renamed = app
+        .json(
+            "PUT",
+            &format!("/api/v1/units/{id}"),
+            &app.planner,
+            json!({"name": "Ward 8", "timezone": "UTC"}),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    assert_eq!(renamed.body["timezone"], "UTC");
+
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/units/{id}"),
+            Some(&app.admin),
+            "",
+            vec![],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = app.get(&format!("/api/v1/units/{id}"), &app.viewer).await;
+    assert_problem(&gone, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn unit_create_read_update_delete_on_sqlite() {
+    unit_crud(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn unit_create_read_update_delete_on_postgres() {
+    unit_crud(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn bad_bodies_get_the_right_status_and_name_the_field() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let malformed = app
+        .send(
+            "POST",
+            "/api/v1/units",
+            Some(&app.planner),
+            "application/json",
+            b"{\"name\":".to_vec(),
+        )
+        .await;
+    assert_problem(&malformed, StatusCode::BAD_REQUEST, "malformed_request");
+
+    let wrong_type = app
+        .json("POST", "/api/v1/units", &app.planner, json!({"name": 7}))
+        .await;
+    assert_problem(
+        &wrong_type,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(wrong_type.body["field"], "name");
+
+    let bad_zone = app
+        .json(
+            "POST",
+            "/api/v1/units",
+            &app.planner,
+            json!({"name": "A", "timezone": "Mars"}),
+        )
+        .await;
+    assert_problem(
+        &bad_zone,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(bad_zone.body["field"], "timezone");
+
+    let not_json = app
+        .send(
+            "POST",
+            "/api/v1/units",
+            Some(&app.planner),
+            "text/plain",
+            b"name=A".to_vec(),
+        )
+        .await;
+    assert_problem(
+        &not_json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+
+    let huge = vec![b' '; rota_api::BODY_LIMIT + 1];
+    let too_large = app
+        .send(
+            "POST",
+            "/api/v1/units",
+            Some(&app.planner),
+            "application/json",
+            huge,
+        )
+        .await;
+    assert_problem(
+        &too_large,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+
+    let bad_path = app.get("/api/v1/units/seven", &app.viewer).await;
+    assert_problem(&bad_path, StatusCode::BAD_REQUEST, "malformed_request");
+
+    let no_route = app.get("/api/v1/nothing-here", &app.viewer).await;
+    assert_problem(&no_route, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn lists_page_with_a_cursor() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for i in 0..5 {
+        app.unit(&format!("Unit {i}")).await;
+    }
+    let mut names = Vec::new();
+    let mut path = "/api/v1/units?limit=2".to_string();
+    let mut pages = 0;
+    loop {
+        let reply = app.get(&path, &app.viewer).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        pages += 1;
+        for item in reply.body["items"].as_array().expect("items") {
+            names.push(item["name"].as_str().expect("name").to_string());
+        }
+        match reply.body["next"].as_str() {
+            Some(next) => path = format!("/api/v1/units?limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(names, ["Unit 0", "Unit 1", "Unit 2", "Unit 3", "Unit 4"]);
+    let bad_limit = app.get("/api/v1/units?limit=0", &app.viewer).await;
+    assert_eq!(bad_limit.body["field"], "limit");
+}
+
+#[tokio::test]
+async fn shift_types_staff_and_calendar_validate_their_fields() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let unit = app.unit("ICU").await;
+    let other = app.unit("Maternity").await;
+    let early = app.shift(unit, "E").await;
+    let foreign = app.shift(other, "E").await;
+
+    let bad_start = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/shift-types"),
+            &app.planner,
+            json!({"code": "L", "name": "Late", "start": "25:00", "length_minutes": 480}),
+        )
+        .await;
+    assert_eq!(bad_start.body["field"], "start", "{}", bad_start.text);
+
+    let contract = json!({"min_total_minutes": 9000, "max_total_minutes": 4000, "min_consecutive_days": 1,
+        "max_consecutive_days": 5, "min_consecutive_days_off": 2, "max_weekends": 2});
+    let bad_contract = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/staff"),
+            &app.planner,
+            json!({"name": "Rosa", "contract": contract}),
+        )
+        .await;
+    assert_eq!(
+        bad_contract.body["field"], "contract.min_total_minutes",
+        "{}",
+        bad_contract.text
+    );
+
+    let contract = json!({"max_shifts_per_type": {"N": 4}, "min_total_minutes": 4000, "max_total_minutes": 9000,
+        "min_consecutive_days": 1, "max_consecutive_days": 5, "min_consecutive_days_off": 2, "max_weekends": 2});
+    let rosa = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/staff"),
+            &app.planner,
+            json!({"name": "Rosa", "skills": ["senior"], "contract": contract}),
+        )
+        .await;
+    assert_eq!(rosa.status, StatusCode::CREATED, "{}", rosa.text);
+    assert_eq!(rosa.body["contract"]["max_shifts_per_type"]["N"], 4);
+    let rosa = rosa.body["id"].as_i64().expect("id");
+
+    let day_off = app
+        .json(
+            "POST",
+            &format!("/api/v1/staff/{rosa}/days-off"),
+            &app.planner,
+            json!({"date": "2026-12-24", "reason": "leave"}),
+        )
+        .await;
+    assert_eq!(day_off.status, StatusCode::CREATED, "{}", day_off.text);
+    let twice = app
+        .json(
+            "POST",
+            &format!("/api/v1/staff/{rosa}/days-off"),
+            &app.planner,
+            json!({"date": "2026-12-24"}),
+        )
+        .await;
+    assert_problem(&twice, StatusCode::CONFLICT, "conflict");
+
+    let foreign_shift = app
+        .json(
+            "POST",
+            &format!("/api/v1/staff/{rosa}/requests"),
+            &app.planner,
+            json!({"date": "2026-12-20", "shift_type_id": foreign, "kind": "off", "weight": 3}),
+        )
+        .await;
+    assert_eq!(
+        foreign_shift.body["field"], "shift_type_id",
+        "{}",
+        foreign_shift.text
+    );
+    let request = app
+        .json(
+            "POST",
+            &format!("/api/v1/staff/{rosa}/requests"),
+            &app.planner,
+            json!({"date": "2026-12-20", "shift_type_id": early, "kind": "off", "weight": 3}),
+        )
+        .await;
+    assert_eq!(request.status, StatusCode::CREATED, "{}", request.text);
+    assert_eq!(request.body["kind"], "off");
+
+    let cover = |requirement| json!({"date": "2026-12-21", "shift_type_id": early, "requirement": requirement});
+    let first = app
+        .json(
+            "PUT",
+            &format!("/api/v1/units/{unit}/cover-overrides"),
+            &app.planner,
+            cover(5),
+        )
+        .await;
+    let second = app
+        .json(
+            "PUT",
+            &format!("/api/v1/units/{unit}/cover-overrides"),
+            &app.planner,
+            cover(7),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(
+        second.body["id"], first.body["id"],
+        "setting again replaces"
+    );
+    assert_eq!(second.body["requirement"], 7);
+}
+
+async fn demand_import(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let unit = app.unit("ICU").await;
+    app.shift(unit, "E").await;
+    app.shift(unit, "N").await;
+    let path = format!("/api/v1/units/{unit}/demand");
+
+    let csv = "date,shift,required\n2026-01-05,E,7\n2026-01-05,N,4\n2026-01-06,E,6\n";
+    let ok = app
+        .send("POST", &path, Some(&app.planner), "text/csv", csv.into())
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["rows"], 3);
+
+    // One bad row among good ones: nothing is written, the bad rows are named.
+    let bad = "date,shift,required\n2026-01-07,E,5\n2026-01-08,X,5\n2026-13-01,E,5\n";
+    let rejected = app
+        .send("POST", &path, Some(&app.planner), "text/csv", bad.into())
+        .await;
+    assert_problem(
+        &rejected,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    let fields: Vec<&str> = rejected.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    // An unparseable date stops the import before shift codes are checked.
+    assert_eq!(fields, ["line 4.date"], "{}", rejected.text);
+    let unknown_shift = "date,shift,required\n2026-01-07,E,5\n2026-01-08,X,5\n";
+    let rejected = app
+        .send(
+            "POST",
+            &path,
+            Some(&app.planner),
+            "text/csv",
+            unknown_shift.into(),
+        )
+        .await;
+    assert_eq!(rejected.body["field"], "line 3.shift", "{}", rejected.text);
+
+    let json_bad = json!({"rows": [
+        {"date": "2026-01-09", "shift": "E", "required": 5},
+        {"date": "2026-01-09", "shift": "E", "required": 6},
+        {"date": "2026-01-10", "shift": "N", "required": -1}
+    ]});
+    let rejected = app.json("POST", &path, &app.planner, json_bad).await;
+    let fields: Vec<&str> = rejected.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(
+        fields,
+        ["rows[1].date", "rows[2].required"],
+        "{}",
+        rejected.text
+    );
+
+    // Re-importing a day replaces its value.
+    let replace = json!({"rows": [{"date": "2026-01-05", "shift": "E", "required": 9}]});
+    assert_eq!(
+        app.json("POST", &path, &app.planner, replace).await.status,
+        StatusCode::OK
+    );
+
+    let read = app
+        .get(
+            &format!("{path}?from=2026-01-01&to=2026-01-31"),
+            &app.viewer,
+        )
+        .await;
+    let items = read.body["items"].as_array().expect("items");
+    assert_eq!(
+        items.len(),
+        3,
+        "only the first import's rows exist: {}",
+        read.text
+    );
+    assert_eq!(
+        items[0],
+        json!({"date": "2026-01-05", "shift": "E", "required": 9})
+    );
+}
+
+#[tokio::test]
+async fn demand_import_is_all_or_nothing_on_sqlite() {
+    demand_import(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn demand_import_is_all_or_nothing_on_postgres() {
+    demand_import(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_routes_and_bearer_auth() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let reply = app
+        .send("GET", "/api/v1/openapi.json", None, "", vec![])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.body["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    for path in [
+        "/units",
+        "/units/{id}",
+        "/units/{id}/staff",
+        "/units/{id}/demand",
+        "/staff/{id}/requests",
+    ] {
+        assert!(reply.body["paths"].get(path).is_some(), "missing {path}");
+    }
+    assert!(reply.body["components"]["securitySchemes"]["bearer"].is_object());
+    let docs = app.send("GET", "/api/v1/docs", None, "", vec![]).await;
+    assert_eq!(docs.status, StatusCode::OK);
+    assert!(docs.text.contains("openapi.json"));
+}
+
+#[tokio::test]
+async fn metrics_expose_request_latency_by_route() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.get("/api/v1/units", &app.viewer).await;
+    let reply = app.send("GET", "/metrics", None, "", vec![]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.text.contains("http_request_duration_seconds_bucket"),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.text.contains("route=\"/api/v1/units\""),
+        "{}",
+        reply.text
+    );
+}
