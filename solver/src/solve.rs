@@ -1,0 +1,388 @@
+//! Solving: per-person construction, a warm-started monolithic MIP when the model is small
+//! enough, and a large-neighbourhood search (re-optimising staff × day windows with HiGHS)
+//! that keeps the best valid rota found.
+//!
+//! All hard rules bind one person at a time and only cover ties people together, so a rota
+//! exists exactly when each person has one on their own; construction solves one person at a
+//! time against the cover left by the people before them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use highs::HighsModelStatus;
+use serde::{Deserialize, Serialize};
+
+use crate::explain::InfeasibilityExplanation;
+use crate::infeasible::explain_infeasible;
+use crate::mip::{self, RunOptions};
+use crate::model::{Assignment, ModelError, Problem};
+use crate::rng::SplitMix;
+use crate::validate::{Validation, validate};
+
+/// Reports progress as (fraction of the time budget used, 0..1; what is happening).
+pub type ProgressFn = Arc<dyn Fn(f64, &str) + Send + Sync>;
+
+/// How to solve.
+#[derive(Clone)]
+pub struct SolveOptions {
+    /// Wall-clock budget. HiGHS' own limit is soft, so the solver stops starting new work at
+    /// the deadline; one HiGHS run may overrun it by a little.
+    pub time_limit: Duration,
+    /// Stop when (objective − bound) / objective falls below this (0 = prove optimality).
+    pub relative_gap: f64,
+    /// Threads HiGHS may use.
+    pub threads: u32,
+    /// Seed for HiGHS and the neighbourhood search; same input and options give the same rota
+    /// when the run ends by optimality rather than by the time limit.
+    pub seed: u64,
+    /// Set to true to stop early; the best rota so far is kept.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called now and then with progress.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("time_limit", &self.time_limit)
+            .field("relative_gap", &self.relative_gap)
+            .field("threads", &self.threads)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(60),
+            relative_gap: 0.0,
+            threads: 1,
+            seed: 0,
+            cancel: None,
+            progress: None,
+        }
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    /// The rota is proven optimal.
+    Optimal,
+    /// A valid rota, not proven optimal; `bound` is the best proven lower bound, if any.
+    Feasible {
+        /// Proven lower bound on the objective, when known.
+        bound: Option<f64>,
+        /// (objective − bound) / objective, when the bound is known.
+        gap: Option<f64>,
+    },
+    /// No rota exists; the explanation names the rules and people in conflict.
+    Infeasible {
+        /// The rules and people in conflict.
+        explanation: InfeasibilityExplanation,
+    },
+    /// The time ran out (or the run was cancelled) before any rota was found.
+    TimedOut,
+}
+
+/// The outcome of [`solve`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Solution {
+    /// How the solve ended.
+    pub status: Status,
+    /// The best rota found, if any; always valid.
+    pub assignment: Option<Assignment>,
+    /// The validator's verdict and breakdown of `assignment`.
+    pub validation: Option<Validation>,
+    /// Wall-clock seconds used.
+    pub seconds: f64,
+}
+
+impl Solution {
+    /// Objective of the rota, if there is one.
+    pub fn objective(&self) -> Option<i64> {
+        self.validation.as_ref().map(Validation::objective)
+    }
+
+    /// Proven lower bound, if known.
+    pub fn bound(&self) -> Option<f64> {
+        match &self.status {
+            Status::Optimal => self.objective().map(|o| o as f64),
+            Status::Feasible { bound, .. } => *bound,
+            _ => None,
+        }
+    }
+}
+
+/// Why [`solve`] could not give an answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    /// The problem's data do not fit together.
+    #[error(transparent)]
+    InvalidProblem(#[from] ModelError),
+    /// The MIP and the validator disagree: a bug in one of them.
+    #[error("internal error: the solver's rota fails validation ({0})")]
+    ValidatorMismatch(String),
+}
+
+/// Models with at most this many assignment binaries are also solved whole.
+const MONOLITHIC_MAX: usize = 25_000;
+/// Below this size the whole model gets all of the time.
+const MONOLITHIC_FIRST: usize = 6_000;
+
+struct Ctx<'a> {
+    p: &'a Problem,
+    o: &'a SolveOptions,
+    start: Instant,
+    deadline: Instant,
+}
+
+impl Ctx<'_> {
+    fn remaining(&self) -> f64 {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+    fn stopped(&self) -> bool {
+        self.remaining() <= 0.0
+            || self
+                .o
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+    fn progress(&self, msg: &str) {
+        if let Some(f) = &self.o.progress {
+            let total = self.o.time_limit.as_secs_f64().max(1e-9);
+            f((self.start.elapsed().as_secs_f64() / total).min(1.0), msg);
+        }
+    }
+    fn run_opts(&self, limit: f64) -> RunOptions {
+        RunOptions {
+            time_limit: limit.min(self.remaining()),
+            threads: self.o.threads,
+            seed: (self.o.seed & 0x7fff_ffff) as u32,
+            rel_gap: self.o.relative_gap,
+        }
+    }
+    fn finish(&self, status: Status, best: Option<(Assignment, Validation)>) -> Solution {
+        let (assignment, validation) = best.map_or((None, None), |(a, v)| (Some(a), Some(v)));
+        Solution {
+            status,
+            assignment,
+            validation,
+            seconds: self.start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// Solves `p`: the best rota found within the options' limits, validated.
+pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
+    p.check()?;
+    let start = Instant::now();
+    let cx = Ctx {
+        p,
+        o,
+        start,
+        deadline: start + o.time_limit,
+    };
+    let mut base = Assignment::empty(p);
+    for pin in &p.pins {
+        base.shifts[pin.staff][pin.day] = pin.shift;
+    }
+    cx.progress("building a first rota person by person");
+    let built = match construct(&cx, base)? {
+        Construction::Done(a) => a,
+        Construction::Infeasible(staff) => {
+            let explanation = explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
+            return Ok(cx.finish(Status::Infeasible { explanation }, None));
+        }
+        Construction::Stopped => return Ok(cx.finish(Status::TimedOut, None)),
+    };
+    let v = checked(p, &built, None)?;
+    let mut best = (built, v);
+    let mut bound: Option<f64> = None;
+    let size: usize = p
+        .staff
+        .iter()
+        .map(|s| s.contract.max_shifts.iter().filter(|&&m| m > 0).count() * p.days)
+        .sum();
+
+    let mut lns_share = 1.0;
+    if size <= MONOLITHIC_FIRST {
+        lns_share = 0.0;
+    } else if size <= MONOLITHIC_MAX {
+        lns_share = 0.4;
+    }
+    let mut rng = SplitMix::new(o.seed);
+    lns(&cx, &mut best, &mut rng, cx.remaining() * lns_share)?;
+    if size <= MONOLITHIC_MAX && !cx.stopped() {
+        cx.progress("solving the whole model");
+        let free = vec![vec![true; p.days]; p.staff.len()];
+        let r = mip::build(p, &best.0, &free, false).run(cx.run_opts(cx.remaining()), true);
+        bound = r.bound.is_finite().then_some(r.bound);
+        if let Some(a) = r.assignment {
+            let v = checked(p, &a, Some(r.objective))?;
+            if v.objective() < best.1.objective() {
+                best = (a, v);
+            }
+        }
+        if r.status == HighsModelStatus::Optimal && o.relative_gap == 0.0 {
+            bound = Some(best.1.objective() as f64);
+        }
+    }
+    // Spend what is left on the neighbourhood search unless the rota is proven optimal.
+    let obj = best.1.objective() as f64;
+    if bound.is_none_or(|b| obj - b >= 1.0) {
+        lns(&cx, &mut best, &mut rng, cx.remaining())?;
+    }
+    let obj = best.1.objective() as f64;
+    let status = match bound {
+        Some(b) if obj - b < 1.0 => Status::Optimal,
+        Some(b) => Status::Feasible {
+            bound: Some(b.ceil()),
+            gap: Some((obj - b.ceil()) / obj.abs().max(1.0)),
+        },
+        None => Status::Feasible {
+            bound: None,
+            gap: None,
+        },
+    };
+    cx.progress("done");
+    Ok(cx.finish(status, Some(best)))
+}
+
+/// Validates a rota from the MIP; disagreement on validity or objective is a bug.
+fn checked(
+    p: &Problem,
+    a: &Assignment,
+    mip_objective: Option<f64>,
+) -> Result<Validation, SolveError> {
+    let v = validate(p, a);
+    if !v.is_valid() {
+        return Err(SolveError::ValidatorMismatch(format!(
+            "{:?}",
+            v.violations.first()
+        )));
+    }
+    if let Some(m) = mip_objective
+        && (m - v.objective() as f64).abs() > 0.5
+    {
+        return Err(SolveError::ValidatorMismatch(format!(
+            "MIP objective {m}, validator {}",
+            v.objective()
+        )));
+    }
+    Ok(v)
+}
+
+enum Construction {
+    Done(Assignment),
+    Infeasible(Vec<usize>),
+    Stopped,
+}
+
+fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
+    let p = cx.p;
+    let mut infeasible = Vec::new();
+    let per = (cx.remaining() / 4.0 / p.staff.len().max(1) as f64).max(0.5);
+    for e in 0..p.staff.len() {
+        if cx.stopped() {
+            return Ok(Construction::Stopped);
+        }
+        let mut free = vec![vec![false; p.days]; p.staff.len()];
+        free[e] = vec![true; p.days];
+        let r = mip::build(p, &a, &free, false).run(
+            cx.run_opts(per.max(cx.remaining() / 2.0).min(cx.remaining())),
+            false,
+        );
+        match (r.status, r.assignment) {
+            (_, Some(next)) => a = next,
+            (HighsModelStatus::Infeasible, None) => infeasible.push(e),
+            _ => return Ok(Construction::Stopped),
+        }
+    }
+    Ok(if infeasible.is_empty() {
+        Construction::Done(a)
+    } else {
+        Construction::Infeasible(infeasible)
+    })
+}
+
+/// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
+/// it warm-started from the incumbent, keeps the result when it is no worse.
+fn lns(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    rng: &mut SplitMix,
+    budget: f64,
+) -> Result<(), SolveError> {
+    let p = cx.p;
+    let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
+    let (n, h) = (p.staff.len(), p.days);
+    if n == 0 || h == 0 {
+        return Ok(());
+    }
+    // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
+    let mut target = (n * h).min(600) as f64;
+    let mut iter = 0u64;
+    while Instant::now() < stop && !cx.stopped() {
+        iter += 1;
+        let free = neighbourhood(p, rng, target as usize, iter);
+        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(3.0);
+        let t0 = Instant::now();
+        let r = mip::build(p, &best.0, &free, false).run(cx.run_opts(limit), true);
+        let took = t0.elapsed().as_secs_f64();
+        if r.status == HighsModelStatus::Optimal && took < 1.0 {
+            target = (target * 1.25).min((n * h) as f64);
+        } else if r.status != HighsModelStatus::Optimal {
+            target = (target * 0.8).max(2.0 * h.min(28) as f64);
+        }
+        if let Some(a) = r.assignment {
+            let v = checked(p, &a, Some(r.objective))?;
+            if v.objective() <= best.1.objective() {
+                if v.objective() < best.1.objective() {
+                    cx.progress(&format!("improved to {}", v.objective()));
+                }
+                *best = (a, v);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
+/// window of days for a group of people, in turn.
+fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> Vec<Vec<bool>> {
+    let (n, h) = (p.staff.len(), p.days);
+    let mut free = vec![vec![false; h]; n];
+    match iter % 3 {
+        0 => {
+            let k = (target / h).clamp(1, n);
+            for e in rng.sample(n, k) {
+                free[e] = vec![true; h];
+            }
+        }
+        1 => {
+            let len = (target / n).clamp(2.min(h), h);
+            let d0 = rng.below(h - len + 1);
+            for row in &mut free {
+                row[d0..d0 + len].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        _ => {
+            let len = (h / 2)
+                .clamp(1.min(h), 28.min(h))
+                .max((target / n.max(1)).min(h));
+            let k = (target / len).clamp(1, n);
+            let d0 = rng.below(h - len + 1);
+            for e in rng.sample(n, k) {
+                free[e][d0..d0 + len].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+    free
+}

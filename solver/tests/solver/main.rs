@@ -1,0 +1,7 @@
+//! Integration tests of the solver crate, one binary with a module per feature.
+
+mod brute;
+mod curtois;
+mod instances;
+mod properties;
+mod rules;
