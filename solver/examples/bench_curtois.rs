@@ -29,12 +29,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         };
         let problem = parse_curtois(&text)?;
+        let verbose = std::env::var_os("BENCH_VERBOSE").is_some();
+        let name = format!("Instance{i}");
+        let progress: Option<rota_solver::solve::ProgressFn> = if verbose {
+            Some(std::sync::Arc::new(move |f: f64, msg: &str| {
+                eprintln!("  {name} {:5.1}% {msg}", 100.0 * f)
+            }))
+        } else {
+            None
+        };
         let options = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
             threads,
+            progress,
             ..SolveOptions::default()
         };
-        let solution = solve(&problem, &options)?;
+        let solution = match solve(&problem, &options) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("Instance{i}: {e}");
+                continue;
+            }
+        };
         let row = Summary::new(&format!("Instance{i}"), &problem, &solution);
         eprintln!("{}", serde_json::to_string(&row)?);
         rows.push(row);

@@ -18,7 +18,7 @@ pub(crate) fn explain_infeasible(
     for &e in staff {
         let mut free = vec![vec![false; p.days]; p.staff.len()];
         free[e] = vec![true; p.days];
-        let built = mip::build(p, &base, &free, true);
+        let built = mip::build(p, &base, &free, mip::Mode::Elastic);
         let rules: Vec<(HardRule, Option<usize>)> =
             built.slacks.iter().map(|s| (s.rule, s.day)).collect();
         let r = built.run(o, false);

@@ -5,8 +5,9 @@
 //! `x[e,d,s]` binary, `w[e,d] = Σ_s x[e,d,s]` binary "works that day", `k[e,w]` weekend
 //! indicators, continuous cover slacks. Forbidden successions are one clique row per (day,
 //! shift): `x[d,s] + Σ_{t∈F(s)} x[d+1,t] ≤ 1`. Minimum runs use the start-up form
-//! `w[d] − w[d−1] ≤ w[d+j]` (and its mirror for days off), which is tighter than the
-//! aggregated pattern rows; runs touching the horizon's ends are exempt by construction.
+//! `w[d] − w[d−1] ≤ w[d+j]` (and its mirror for days off), one row per offset, which is
+//! tighter than one aggregated row per run; runs touching the horizon's ends are exempt by
+//! construction.
 
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
@@ -22,6 +23,17 @@ pub(crate) struct RunOptions {
     pub threads: u32,
     pub seed: u32,
     pub rel_gap: f64,
+}
+
+/// What the model is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Minimise the rota's objective.
+    Optimise,
+    /// Any rota that keeps the hard rules (objective zero): the quickest way to one.
+    Feasibility,
+    /// Every hard rule softened with a penalised slack, for explanations.
+    Elastic,
 }
 
 /// A slack that lets a hard rule give way (explanation mode only).
@@ -44,6 +56,8 @@ pub(crate) struct Built {
     model: highs::Model,
     cols: usize,
     start: Vec<f64>,
+    /// Objective coefficient of every column, to recompute the objective from the columns.
+    costs: Vec<f64>,
     /// (staff, day, shift, column) of every assignment binary.
     xs: Vec<(usize, usize, usize, usize)>,
     pub slacks: Vec<Slack>,
@@ -70,6 +84,7 @@ struct Builder<'a> {
     base: &'a Assignment,
     vars: ProblemVariables,
     start: Vec<f64>,
+    costs: Vec<f64>,
     obj: Expression,
     offset: f64,
     cells: Vec<Vec<Cell>>,
@@ -82,7 +97,13 @@ impl Builder<'_> {
     fn add(&mut self, def: good_lp::VariableDefinition, start: f64) -> (Variable, usize) {
         let v = self.vars.add(def);
         self.start.push(start);
+        self.costs.push(0.0);
         (v, self.start.len() - 1)
+    }
+
+    fn cost(&mut self, (v, col): (Variable, usize), c: f64) {
+        self.obj.add_mul(c, v);
+        self.costs[col] += c;
     }
 
     fn x(&self, e: usize, d: usize, s: usize) -> Expression {
@@ -115,7 +136,7 @@ impl Builder<'_> {
         if self.elastic {
             let (s, col) = self.add(variable().min(0.0), 0.0);
             lhs -= s;
-            self.obj.add_mul(per_unit, s);
+            self.cost((s, col), per_unit);
             self.slacks.push(Slack { rule, day, col });
         }
         self.rows.push(lhs.leq(rhs));
@@ -125,12 +146,14 @@ impl Builder<'_> {
 /// Builds the model where `free[e][d]` cells may change and the others keep `base`'s value.
 /// In elastic mode every hard rule of the free staff gets a penalised slack and the soft
 /// objective is dropped: the optimum names the fewest rule breaks that make a rota exist.
-pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], elastic: bool) -> Built {
+pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], mode: Mode) -> Built {
+    let elastic = mode == Mode::Elastic;
     let mut b = Builder {
         p,
         base,
         vars: ProblemVariables::new(),
         start: Vec::new(),
+        costs: Vec::new(),
         obj: Expression::default(),
         offset: 0.0,
         cells: Vec::new(),
@@ -175,12 +198,13 @@ pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], elastic:
             staff_rows(&mut b, e, &pinned);
         }
     }
-    if !elastic {
+    if mode == Mode::Optimise {
         objective_terms(&mut b);
     }
     let Builder {
         vars,
         start,
+        costs,
         obj,
         offset,
         rows,
@@ -197,6 +221,7 @@ pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], elastic:
         model: into_model(model),
         cols,
         start,
+        costs,
         xs,
         slacks,
         offset,
@@ -280,24 +305,14 @@ fn staff_rows(b: &mut Builder<'_>, e: usize, pinned: &[Vec<bool>]) {
             }
         }
     }
-    // Minimum runs of work and of rest, start-up form.
-    let cmin = c.min_consecutive_shifts as usize;
-    let omin = c.min_consecutive_days_off as usize;
-    for d in 1..h {
-        for j in 1..cmin.max(omin) {
-            if d + j >= h || !(b.free(e, d - 1) || b.free(e, d) || b.free(e, d + j)) {
-                continue;
-            }
-            if j < cmin {
-                let lhs = b.w(e, d) - b.w(e, d - 1) - b.w(e, d + j);
-                b.leq(lhs, 0.0, HardRule::MinConsecutiveShifts, Some(d), 1.0);
-            }
-            if j < omin {
-                let lhs = b.w(e, d - 1) - b.w(e, d) + b.w(e, d + j);
-                b.leq(lhs, 1.0, HardRule::MinConsecutiveDaysOff, Some(d), 1.0);
-            }
-        }
-    }
+    // Minimum runs of work and of rest in the start-up form `w[d] − w[d−1] ≤ w[d+j]`. The
+    // start-up/shut-down hull form (Rajan & Takriti) was tried and made HiGHS far slower here.
+    pairwise_rows(
+        b,
+        e,
+        c.min_consecutive_shifts as usize,
+        c.min_consecutive_days_off as usize,
+    );
     // Weekends: k ≥ w[sat], k ≥ w[sun], Σ k ≤ limit.
     let nw = p.weekends();
     if (c.max_weekends as usize) < nw {
@@ -358,9 +373,9 @@ impl Builder<'_> {
         self.base.shifts[e][d].is_some()
     }
 
-    fn has_var(&self, e: usize, d: usize, s: usize) -> Option<Variable> {
+    fn has_var(&self, e: usize, d: usize, s: usize) -> Option<(Variable, usize)> {
         match &self.cells[e][d] {
-            Cell::Free { x, .. } => x[s].map(|(v, _)| v),
+            Cell::Free { x, .. } => x[s],
             Cell::Fixed(_) => None,
         }
     }
@@ -370,50 +385,58 @@ fn objective_terms(b: &mut Builder<'_>) {
     let p = b.p;
     for r in &p.on_requests {
         let w = r.weight as f64;
-        match (b.has_var(r.staff, r.day, r.shift), &b.cells[r.staff][r.day]) {
-            (Some(v), _) => {
+        let granted = matches!(b.cells[r.staff][r.day], Cell::Fixed(Some(x)) if x == r.shift);
+        match b.has_var(r.staff, r.day, r.shift) {
+            Some(v) => {
                 b.offset += w;
-                b.obj.add_mul(-w, v);
+                b.cost(v, -w);
             }
-            (None, Cell::Fixed(x)) if *x == Some(r.shift) => {}
-            _ => b.offset += w,
+            None if granted => {}
+            None => b.offset += w,
         }
     }
     for r in &p.off_requests {
         let w = r.weight as f64;
-        match (b.has_var(r.staff, r.day, r.shift), &b.cells[r.staff][r.day]) {
-            (Some(v), _) => b.obj.add_mul(w, v),
-            (None, Cell::Fixed(x)) if *x == Some(r.shift) => b.offset += w,
-            _ => {}
+        let worked = matches!(b.cells[r.staff][r.day], Cell::Fixed(Some(x)) if x == r.shift);
+        match b.has_var(r.staff, r.day, r.shift) {
+            Some(v) => b.cost(v, w),
+            None if worked => b.offset += w,
+            None => {}
         }
     }
     for c in &p.cover {
-        let counts = |e: &usize| {
-            c.skill
-                .as_ref()
-                .is_none_or(|k| p.staff[*e].skills.contains(k))
-        };
-        let staff: Vec<usize> = (0..p.staff.len()).filter(counts).collect();
-        let n: Expression = staff.iter().map(|&e| b.x(e, c.day, c.shift)).sum();
-        let has_vars = staff
-            .iter()
-            .any(|&e| b.has_var(e, c.day, c.shift).is_some());
+        let mut n = Expression::default();
+        let (mut has_vars, mut n0) = (false, 0.0);
+        for (e, st) in p.staff.iter().enumerate() {
+            if c.skill.as_ref().is_some_and(|k| !st.skills.contains(k)) {
+                continue;
+            }
+            if b.base.shifts[e][c.day] == Some(c.shift) {
+                n0 += 1.0;
+            }
+            match &b.cells[e][c.day] {
+                Cell::Fixed(Some(s)) if *s == c.shift => n += 1.0,
+                Cell::Free { x, .. } => {
+                    if let Some((v, _)) = x[c.shift] {
+                        n += v;
+                        has_vars = true;
+                    }
+                }
+                _ => {}
+            }
+        }
         let req = f64::from(c.requirement);
-        let n0 = staff
-            .iter()
-            .filter(|&&e| b.base.shifts[e][c.day] == Some(c.shift))
-            .count() as f64;
         if !has_vars {
             b.offset += (req - n0).max(0.0) * c.under_weight as f64
                 + (n0 - req).max(0.0) * c.over_weight as f64;
             continue;
         }
         // Slacks start at the base rota's values so the warm start is feasible.
-        let (u, _) = b.add(variable().min(0.0), (req - n0).max(0.0));
-        let (o, _) = b.add(variable().min(0.0), (n0 - req).max(0.0));
-        b.obj.add_mul(c.under_weight as f64, u);
-        b.obj.add_mul(c.over_weight as f64, o);
-        b.rows.push((n + u - o).eq(req));
+        let u = b.add(variable().min(0.0), (req - n0).max(0.0));
+        let o = b.add(variable().min(0.0), (n0 - req).max(0.0));
+        b.cost(u, c.under_weight as f64);
+        b.cost(o, c.over_weight as f64);
+        b.rows.push((n + u.0 - o.0).eq(req));
     }
 }
 
@@ -484,9 +507,30 @@ impl Built {
         RunResult {
             status,
             assignment: Some(a),
-            objective: solved.objective_value() + self.offset,
+            // Recomputed from the columns: after a time limit HiGHS' reported objective need
+            // not belong to the columns it returns.
+            objective: self.offset + self.costs.iter().zip(cols).map(|(c, v)| c * v).sum::<f64>(),
             bound,
             slack_values,
+        }
+    }
+}
+
+fn pairwise_rows(b: &mut Builder<'_>, e: usize, cmin: usize, omin: usize) {
+    let h = b.p.days;
+    for d in 1..h {
+        for j in 1..cmin.max(omin) {
+            if d + j >= h || !(b.free(e, d - 1) || b.free(e, d) || b.free(e, d + j)) {
+                continue;
+            }
+            if j < cmin {
+                let lhs = b.w(e, d) - b.w(e, d - 1) - b.w(e, d + j);
+                b.leq(lhs, 0.0, HardRule::MinConsecutiveShifts, Some(d), 1.0);
+            }
+            if j < omin {
+                let lhs = b.w(e, d - 1) - b.w(e, d) + b.w(e, d + j);
+                b.leq(lhs, 1.0, HardRule::MinConsecutiveDaysOff, Some(d), 1.0);
+            }
         }
     }
 }

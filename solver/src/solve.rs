@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::explain::InfeasibilityExplanation;
 use crate::infeasible::explain_infeasible;
-use crate::mip::{self, RunOptions};
+use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, ModelError, Problem};
 use crate::rng::SplitMix;
 use crate::validate::{Validation, validate};
@@ -129,9 +129,9 @@ pub enum SolveError {
 }
 
 /// Models with at most this many assignment binaries are also solved whole.
-const MONOLITHIC_MAX: usize = 25_000;
-/// Below this size the whole model gets all of the time.
-const MONOLITHIC_FIRST: usize = 6_000;
+const MONOLITHIC_MAX: usize = 2_500;
+/// Models up to this many assignment binaries go to the whole model at once.
+const MONOLITHIC_FIRST: usize = 1_000;
 
 struct Ctx<'a> {
     p: &'a Problem,
@@ -211,40 +211,44 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         .map(|s| s.contract.max_shifts.iter().filter(|&&m| m > 0).count() * p.days)
         .sum();
 
-    let mut lns_share = 1.0;
-    if size <= MONOLITHIC_FIRST {
-        lns_share = 0.0;
+    // Small models: a short search for a good incumbent (skipped for the smallest), then the
+    // whole model (which gives the bound and often the proof), then the search again.
+    let first = if size <= MONOLITHIC_FIRST {
+        0.0
     } else if size <= MONOLITHIC_MAX {
-        lns_share = 0.4;
-    }
+        (cx.remaining() * 0.2).min(10.0)
+    } else {
+        cx.remaining()
+    };
     let mut rng = SplitMix::new(o.seed);
-    lns(&cx, &mut best, &mut rng, cx.remaining() * lns_share)?;
-    if size <= MONOLITHIC_MAX && !cx.stopped() {
+    let mut proven = lns(&cx, &mut best, &mut rng, first)?;
+    if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
         let free = vec![vec![true; p.days]; p.staff.len()];
-        let r = mip::build(p, &best.0, &free, false).run(cx.run_opts(cx.remaining()), true);
+        let r = mip::build(p, &best.0, &free, Mode::Optimise)
+            .run(cx.run_opts(cx.remaining() * 0.75), true);
+        proven = r.status == HighsModelStatus::Optimal && o.relative_gap == 0.0;
         bound = r.bound.is_finite().then_some(r.bound);
+        let mip_objective = trusted(&r);
         if let Some(a) = r.assignment {
-            let v = checked(p, &a, Some(r.objective))?;
+            let v = checked(p, &a, mip_objective)?;
             if v.objective() < best.1.objective() {
                 best = (a, v);
             }
         }
-        if r.status == HighsModelStatus::Optimal && o.relative_gap == 0.0 {
-            bound = Some(best.1.objective() as f64);
-        }
     }
     // Spend what is left on the neighbourhood search unless the rota is proven optimal.
-    let obj = best.1.objective() as f64;
-    if bound.is_none_or(|b| obj - b >= 1.0) {
-        lns(&cx, &mut best, &mut rng, cx.remaining())?;
+    if !proven {
+        proven = lns(&cx, &mut best, &mut rng, cx.remaining())?;
     }
     let obj = best.1.objective() as f64;
+    // A bound above the objective cannot be right; drop it rather than claim a proof.
+    let bound = bound.map(f64::ceil).filter(|&b| b <= obj);
     let status = match bound {
-        Some(b) if obj - b < 1.0 => Status::Optimal,
+        _ if proven => Status::Optimal,
         Some(b) => Status::Feasible {
-            bound: Some(b.ceil()),
-            gap: Some((obj - b.ceil()) / obj.abs().max(1.0)),
+            bound: Some(b),
+            gap: Some((obj - b) / obj.abs().max(1.0)),
         },
         None => Status::Feasible {
             bound: None,
@@ -253,6 +257,12 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     };
     cx.progress("done");
     Ok(cx.finish(status, Some(best)))
+}
+
+/// The MIP's objective when HiGHS proved it optimal. After a time limit the cover slacks of
+/// the returned columns need not be tight, so only the validator's value is used then.
+fn trusted(r: &mip::RunResult) -> Option<f64> {
+    (r.status == HighsModelStatus::Optimal).then_some(r.objective)
 }
 
 /// Validates a rota from the MIP; disagreement on validity or objective is a bug.
@@ -288,17 +298,39 @@ enum Construction {
 fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
     let p = cx.p;
     let mut infeasible = Vec::new();
-    let per = (cx.remaining() / 4.0 / p.staff.len().max(1) as f64).max(0.5);
+    // A person's own optimum is not needed, only a good start: a loose gap and a share of a
+    // third of the time; who gets no rota in their share is solved for feasibility alone.
+    let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
     for e in 0..p.staff.len() {
         if cx.stopped() {
             return Ok(Construction::Stopped);
         }
+        if e % 10 == 0 {
+            cx.progress(&format!(
+                "first rota: person {} of {}",
+                e + 1,
+                p.staff.len()
+            ));
+        }
         let mut free = vec![vec![false; p.days]; p.staff.len()];
         free[e] = vec![true; p.days];
-        let r = mip::build(p, &a, &free, false).run(
-            cx.run_opts(per.max(cx.remaining() / 2.0).min(cx.remaining())),
-            false,
-        );
+        let quick = RunOptions {
+            rel_gap: cx.o.relative_gap.max(0.02),
+            ..cx.run_opts(share)
+        };
+        // First try the person on one shift type only (the one most short of cover): a model
+        // a shift-count times smaller, and valid for the real rules since it only adds limits.
+        let mut r = match single_type(p, &a, e) {
+            Some(narrow) => mip::build(&narrow, &a, &free, Mode::Optimise).run(quick, false),
+            None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
+        };
+        if r.assignment.is_none() {
+            r = mip::build(p, &a, &free, Mode::Optimise).run(quick, false);
+        }
+        if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
+            let patient = cx.run_opts(cx.remaining() / 2.0);
+            r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
+        }
         match (r.status, r.assignment) {
             (_, Some(next)) => a = next,
             (HighsModelStatus::Infeasible, None) => infeasible.push(e),
@@ -312,6 +344,39 @@ fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError
     })
 }
 
+/// `p` with person `e` limited to the allowed shift type with most cover still missing, when
+/// one type alone can give them their minimum minutes.
+fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<Problem> {
+    // Worth it only where a person's full model is large.
+    if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
+        return None;
+    }
+    let c = &p.staff[e].contract;
+    let mut deficit = vec![0i64; p.shifts.len()];
+    for cv in &p.cover {
+        let n = a
+            .shifts
+            .iter()
+            .filter(|row| row[cv.day] == Some(cv.shift))
+            .count() as i64;
+        deficit[cv.shift] += (i64::from(cv.requirement) - n).max(0) * cv.under_weight;
+    }
+    let best = (0..p.shifts.len())
+        .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
+        .filter(|&s| {
+            u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
+                >= u64::from(c.min_total_minutes)
+        })
+        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))?;
+    let mut narrow = p.clone();
+    for (s, m) in narrow.staff[e].contract.max_shifts.iter_mut().enumerate() {
+        if s != best {
+            *m = 0;
+        }
+    }
+    Some(narrow)
+}
+
 /// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
 /// it warm-started from the incumbent, keeps the result when it is no worse.
 fn lns(
@@ -319,30 +384,37 @@ fn lns(
     best: &mut (Assignment, Validation),
     rng: &mut SplitMix,
     budget: f64,
-) -> Result<(), SolveError> {
+) -> Result<bool, SolveError> {
     let p = cx.p;
     let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
     let (n, h) = (p.staff.len(), p.days);
     if n == 0 || h == 0 {
-        return Ok(());
+        return Ok(false);
     }
     // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
-    let mut target = (n * h).min(600) as f64;
+    let mut target = (n * h).min(3 * h).max(h.min(n * h)) as f64;
     let mut iter = 0u64;
     while Instant::now() < stop && !cx.stopped() {
         iter += 1;
         let free = neighbourhood(p, rng, target as usize, iter);
-        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(3.0);
+        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
         let t0 = Instant::now();
-        let r = mip::build(p, &best.0, &free, false).run(cx.run_opts(limit), true);
+        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
         let took = t0.elapsed().as_secs_f64();
-        if r.status == HighsModelStatus::Optimal && took < 1.0 {
-            target = (target * 1.25).min((n * h) as f64);
+        if r.status == HighsModelStatus::Optimal && took < 0.5 {
+            target = (target * 1.2).min((n * h) as f64);
         } else if r.status != HighsModelStatus::Optimal {
-            target = (target * 0.8).max(2.0 * h.min(28) as f64);
+            target = (target * 0.7).max(h.min(28) as f64);
         }
+        let mip_objective = trusted(&r);
+        let whole = free.iter().flatten().all(|&c| c);
         if let Some(a) = r.assignment {
-            let v = checked(p, &a, Some(r.objective))?;
+            let v = checked(p, &a, mip_objective)?;
+            if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
+                // The neighbourhood was the whole rota: this is a proof of optimality.
+                *best = (a, v);
+                return Ok(true);
+            }
             if v.objective() <= best.1.objective() {
                 if v.objective() < best.1.objective() {
                     cx.progress(&format!("improved to {}", v.objective()));
@@ -351,7 +423,7 @@ fn lns(
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
