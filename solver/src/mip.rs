@@ -147,6 +147,18 @@ impl Builder<'_> {
 /// In elastic mode every hard rule of the free staff gets a penalised slack and the soft
 /// objective is dropped: the optimum names the fewest rule breaks that make a rota exist.
 pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], mode: Mode) -> Built {
+    build_with(p, base, free, mode, None)
+}
+
+/// As [`build`], with person `only.0` limited to shift type `only.1` (a stricter model whose
+/// rotas are valid for the real one).
+pub(crate) fn build_with(
+    p: &Problem,
+    base: &Assignment,
+    free: &[Vec<bool>],
+    mode: Mode,
+    only: Option<(usize, usize)>,
+) -> Built {
     let elastic = mode == Mode::Elastic;
     let mut b = Builder {
         p,
@@ -177,7 +189,8 @@ pub(crate) fn build(p: &Problem, base: &Assignment, free: &[Vec<bool>], mode: Mo
             let cur = base.shifts[e][d];
             let mut x = Vec::with_capacity(p.shifts.len());
             for s in 0..p.shifts.len() {
-                if elastic || st.contract.max_shifts[s] > 0 {
+                let barred = only.is_some_and(|(who, what)| who == e && what != s);
+                if elastic || (st.contract.max_shifts[s] > 0 && !barred) {
                     let st0 = if cur == Some(s) { 1.0 } else { 0.0 };
                     let (v, col) = b.add(variable().binary(), st0);
                     xs.push((e, d, s, col));
@@ -404,27 +417,56 @@ fn objective_terms(b: &mut Builder<'_>) {
             None => {}
         }
     }
+    // Counts of the base rota per (day, shift), so each cover row only visits the people
+    // with free cells (the others are constants).
+    let mut base_n = vec![vec![0usize; p.shifts.len()]; p.days];
+    for row in &b.base.shifts {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                base_n[d][*s] += 1;
+            }
+        }
+    }
+    let active: Vec<usize> = (0..p.staff.len())
+        .filter(|&e| (0..p.days).any(|d| b.free(e, d)))
+        .collect();
     for c in &p.cover {
         let mut n = Expression::default();
         let (mut has_vars, mut n0) = (false, 0.0);
-        for (e, st) in p.staff.iter().enumerate() {
-            if c.skill.as_ref().is_some_and(|k| !st.skills.contains(k)) {
+        let skilled = |e: usize| {
+            c.skill
+                .as_ref()
+                .is_none_or(|k| p.staff[e].skills.contains(k))
+        };
+        let mut constant = 0usize;
+        if c.skill.is_none() {
+            n0 = base_n[c.day][c.shift] as f64;
+            constant = base_n[c.day][c.shift];
+        }
+        let people: Vec<usize> = if c.skill.is_none() {
+            active.clone()
+        } else {
+            (0..p.staff.len()).collect()
+        };
+        for e in people {
+            if !skilled(e) {
                 continue;
             }
-            if b.base.shifts[e][c.day] == Some(c.shift) {
+            let in_base = b.base.shifts[e][c.day] == Some(c.shift);
+            if c.skill.is_some() && in_base {
                 n0 += 1.0;
+                constant += 1;
             }
-            match &b.cells[e][c.day] {
-                Cell::Fixed(Some(s)) if *s == c.shift => n += 1.0,
-                Cell::Free { x, .. } => {
-                    if let Some((v, _)) = x[c.shift] {
-                        n += v;
-                        has_vars = true;
-                    }
+            if let Cell::Free { x, .. } = &b.cells[e][c.day] {
+                // A free cell is a variable, not a constant.
+                constant -= usize::from(in_base);
+                if let Some((v, _)) = x[c.shift] {
+                    n += v;
+                    has_vars = true;
                 }
-                _ => {}
             }
         }
+        n += constant as f64;
         let req = f64::from(c.requirement);
         if !has_vars {
             b.offset += (req - n0).max(0.0) * c.under_weight as f64

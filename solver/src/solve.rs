@@ -129,7 +129,7 @@ pub enum SolveError {
 }
 
 /// Models with at most this many assignment binaries are also solved whole.
-const MONOLITHIC_MAX: usize = 2_500;
+const MONOLITHIC_MAX: usize = 2_000;
 /// Models up to this many assignment binaries go to the whole model at once.
 const MONOLITHIC_FIRST: usize = 1_000;
 
@@ -320,11 +320,9 @@ fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError
         };
         // First try the person on one shift type only (the one most short of cover): a model
         // a shift-count times smaller, and valid for the real rules since it only adds limits.
-        let mut r = match single_type(p, &a, e) {
-            Some(narrow) => mip::build(&narrow, &a, &free, Mode::Optimise).run(quick, false),
-            None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
-        };
-        if r.assignment.is_none() {
+        let only = single_type(p, &a, e).map(|s| (e, s));
+        let mut r = mip::build_with(p, &a, &free, Mode::Optimise, only).run(quick, false);
+        if r.assignment.is_none() && only.is_some() {
             r = mip::build(p, &a, &free, Mode::Optimise).run(quick, false);
         }
         if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
@@ -344,37 +342,33 @@ fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError
     })
 }
 
-/// `p` with person `e` limited to the allowed shift type with most cover still missing, when
-/// one type alone can give them their minimum minutes.
-fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<Problem> {
-    // Worth it only where a person's full model is large.
+/// The allowed shift type with most cover still missing for person `e`, when one type alone
+/// can give them their minimum minutes and their full model would be large.
+fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<usize> {
     if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
         return None;
     }
     let c = &p.staff[e].contract;
+    let mut count = vec![vec![0i64; p.shifts.len()]; p.days];
+    for row in &a.shifts {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                count[d][*s] += 1;
+            }
+        }
+    }
     let mut deficit = vec![0i64; p.shifts.len()];
     for cv in &p.cover {
-        let n = a
-            .shifts
-            .iter()
-            .filter(|row| row[cv.day] == Some(cv.shift))
-            .count() as i64;
-        deficit[cv.shift] += (i64::from(cv.requirement) - n).max(0) * cv.under_weight;
+        deficit[cv.shift] +=
+            (i64::from(cv.requirement) - count[cv.day][cv.shift]).max(0) * cv.under_weight;
     }
-    let best = (0..p.shifts.len())
+    (0..p.shifts.len())
         .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
         .filter(|&s| {
             u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
                 >= u64::from(c.min_total_minutes)
         })
-        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))?;
-    let mut narrow = p.clone();
-    for (s, m) in narrow.staff[e].contract.max_shifts.iter_mut().enumerate() {
-        if s != best {
-            *m = 0;
-        }
-    }
-    Some(narrow)
+        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))
 }
 
 /// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
@@ -392,19 +386,21 @@ fn lns(
         return Ok(false);
     }
     // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
-    let mut target = (n * h).min(3 * h).max(h.min(n * h)) as f64;
+    // One size per kind of neighbourhood, since their sub-problems differ in difficulty.
+    let mut targets = [(n * h).min(3 * h) as f64; 3];
     let mut iter = 0u64;
     while Instant::now() < stop && !cx.stopped() {
         iter += 1;
-        let free = neighbourhood(p, rng, target as usize, iter);
+        let target = &mut targets[(iter % 3) as usize];
+        let free = neighbourhood(p, rng, *target as usize, iter);
         let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
         let t0 = Instant::now();
         let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
         let took = t0.elapsed().as_secs_f64();
-        if r.status == HighsModelStatus::Optimal && took < 0.5 {
-            target = (target * 1.2).min((n * h) as f64);
+        if r.status == HighsModelStatus::Optimal && took < 0.4 {
+            *target = (*target * 1.3).min((n * h) as f64);
         } else if r.status != HighsModelStatus::Optimal {
-            target = (target * 0.7).max(h.min(28) as f64);
+            *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
         }
         let mip_objective = trusted(&r);
         let whole = free.iter().flatten().all(|&c| c);
