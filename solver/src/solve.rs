@@ -1,0 +1,456 @@
+//! Solving: per-person construction, a warm-started monolithic MIP when the model is small
+//! enough, and a large-neighbourhood search (re-optimising staff × day windows with HiGHS)
+//! that keeps the best valid rota found.
+//!
+//! All hard rules bind one person at a time and only cover ties people together, so a rota
+//! exists exactly when each person has one on their own; construction solves one person at a
+//! time against the cover left by the people before them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use highs::HighsModelStatus;
+use serde::{Deserialize, Serialize};
+
+use crate::explain::InfeasibilityExplanation;
+use crate::infeasible::explain_infeasible;
+use crate::mip::{self, Mode, RunOptions};
+use crate::model::{Assignment, ModelError, Problem};
+use crate::rng::SplitMix;
+use crate::validate::{Validation, validate};
+
+/// Reports progress as (fraction of the time budget used, 0..1; what is happening).
+pub type ProgressFn = Arc<dyn Fn(f64, &str) + Send + Sync>;
+
+/// How to solve.
+#[derive(Clone)]
+pub struct SolveOptions {
+    /// Wall-clock budget. HiGHS' own limit is soft, so the solver stops starting new work at
+    /// the deadline; one HiGHS run may overrun it by a little.
+    pub time_limit: Duration,
+    /// Stop when (objective − bound) / objective falls below this (0 = prove optimality).
+    pub relative_gap: f64,
+    /// Threads HiGHS may use.
+    pub threads: u32,
+    /// Seed for HiGHS and the neighbourhood search; same input and options give the same rota
+    /// when the run ends by optimality rather than by the time limit.
+    pub seed: u64,
+    /// Set to true to stop early; the best rota so far is kept.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called now and then with progress.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("time_limit", &self.time_limit)
+            .field("relative_gap", &self.relative_gap)
+            .field("threads", &self.threads)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(60),
+            relative_gap: 0.0,
+            threads: 1,
+            seed: 0,
+            cancel: None,
+            progress: None,
+        }
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    /// The rota is proven optimal.
+    Optimal,
+    /// A valid rota, not proven optimal; `bound` is the best proven lower bound, if any.
+    Feasible {
+        /// Proven lower bound on the objective, when known.
+        bound: Option<f64>,
+        /// (objective − bound) / objective, when the bound is known.
+        gap: Option<f64>,
+    },
+    /// No rota exists; the explanation names the rules and people in conflict.
+    Infeasible {
+        /// The rules and people in conflict.
+        explanation: InfeasibilityExplanation,
+    },
+    /// The time ran out (or the run was cancelled) before any rota was found.
+    TimedOut,
+}
+
+/// The outcome of [`solve`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Solution {
+    /// How the solve ended.
+    pub status: Status,
+    /// The best rota found, if any; always valid.
+    pub assignment: Option<Assignment>,
+    /// The validator's verdict and breakdown of `assignment`.
+    pub validation: Option<Validation>,
+    /// Wall-clock seconds used.
+    pub seconds: f64,
+}
+
+impl Solution {
+    /// Objective of the rota, if there is one.
+    pub fn objective(&self) -> Option<i64> {
+        self.validation.as_ref().map(Validation::objective)
+    }
+
+    /// Proven lower bound, if known.
+    pub fn bound(&self) -> Option<f64> {
+        match &self.status {
+            Status::Optimal => self.objective().map(|o| o as f64),
+            Status::Feasible { bound, .. } => *bound,
+            _ => None,
+        }
+    }
+}
+
+/// Why [`solve`] could not give an answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    /// The problem's data do not fit together.
+    #[error(transparent)]
+    InvalidProblem(#[from] ModelError),
+    /// The MIP and the validator disagree: a bug in one of them.
+    #[error("internal error: the solver's rota fails validation ({0})")]
+    ValidatorMismatch(String),
+}
+
+/// Models with at most this many assignment binaries are also solved whole.
+const MONOLITHIC_MAX: usize = 2_000;
+/// Models up to this many assignment binaries go to the whole model at once.
+const MONOLITHIC_FIRST: usize = 1_000;
+
+struct Ctx<'a> {
+    p: &'a Problem,
+    o: &'a SolveOptions,
+    start: Instant,
+    deadline: Instant,
+}
+
+impl Ctx<'_> {
+    fn remaining(&self) -> f64 {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+    fn stopped(&self) -> bool {
+        self.remaining() <= 0.0
+            || self
+                .o
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+    fn progress(&self, msg: &str) {
+        if let Some(f) = &self.o.progress {
+            let total = self.o.time_limit.as_secs_f64().max(1e-9);
+            f((self.start.elapsed().as_secs_f64() / total).min(1.0), msg);
+        }
+    }
+    fn run_opts(&self, limit: f64) -> RunOptions {
+        RunOptions {
+            time_limit: limit.min(self.remaining()),
+            threads: self.o.threads,
+            seed: (self.o.seed & 0x7fff_ffff) as u32,
+            rel_gap: self.o.relative_gap,
+        }
+    }
+    fn finish(&self, status: Status, best: Option<(Assignment, Validation)>) -> Solution {
+        let (assignment, validation) = best.map_or((None, None), |(a, v)| (Some(a), Some(v)));
+        Solution {
+            status,
+            assignment,
+            validation,
+            seconds: self.start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// Solves `p`: the best rota found within the options' limits, validated.
+pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
+    p.check()?;
+    let start = Instant::now();
+    let cx = Ctx {
+        p,
+        o,
+        start,
+        deadline: start + o.time_limit,
+    };
+    let mut base = Assignment::empty(p);
+    for pin in &p.pins {
+        base.shifts[pin.staff][pin.day] = pin.shift;
+    }
+    cx.progress("building a first rota person by person");
+    let built = match construct(&cx, base)? {
+        Construction::Done(a) => a,
+        Construction::Infeasible(staff) => {
+            let explanation = explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
+            return Ok(cx.finish(Status::Infeasible { explanation }, None));
+        }
+        Construction::Stopped => return Ok(cx.finish(Status::TimedOut, None)),
+    };
+    let v = checked(p, &built, None)?;
+    let mut best = (built, v);
+    let mut bound: Option<f64> = None;
+    let size: usize = p
+        .staff
+        .iter()
+        .map(|s| s.contract.max_shifts.iter().filter(|&&m| m > 0).count() * p.days)
+        .sum();
+
+    // Small models: a short search for a good incumbent (skipped for the smallest), then the
+    // whole model (which gives the bound and often the proof), then the search again.
+    let first = if size <= MONOLITHIC_FIRST {
+        0.0
+    } else if size <= MONOLITHIC_MAX {
+        (cx.remaining() * 0.2).min(10.0)
+    } else {
+        cx.remaining()
+    };
+    let mut rng = SplitMix::new(o.seed);
+    let mut proven = lns(&cx, &mut best, &mut rng, first)?;
+    if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
+        cx.progress("solving the whole model");
+        let free = vec![vec![true; p.days]; p.staff.len()];
+        let r = mip::build(p, &best.0, &free, Mode::Optimise)
+            .run(cx.run_opts(cx.remaining() * 0.75), true);
+        proven = r.status == HighsModelStatus::Optimal && o.relative_gap == 0.0;
+        bound = r.bound.is_finite().then_some(r.bound);
+        let mip_objective = trusted(&r);
+        if let Some(a) = r.assignment {
+            let v = checked(p, &a, mip_objective)?;
+            if v.objective() < best.1.objective() {
+                best = (a, v);
+            }
+        }
+    }
+    // Spend what is left on the neighbourhood search unless the rota is proven optimal.
+    if !proven {
+        proven = lns(&cx, &mut best, &mut rng, cx.remaining())?;
+    }
+    let obj = best.1.objective() as f64;
+    // A bound above the objective cannot be right; drop it rather than claim a proof.
+    let bound = bound.map(f64::ceil).filter(|&b| b <= obj);
+    let status = match bound {
+        _ if proven => Status::Optimal,
+        Some(b) => Status::Feasible {
+            bound: Some(b),
+            gap: Some((obj - b) / obj.abs().max(1.0)),
+        },
+        None => Status::Feasible {
+            bound: None,
+            gap: None,
+        },
+    };
+    cx.progress("done");
+    Ok(cx.finish(status, Some(best)))
+}
+
+/// The MIP's objective when HiGHS proved it optimal. After a time limit the cover slacks of
+/// the returned columns need not be tight, so only the validator's value is used then.
+fn trusted(r: &mip::RunResult) -> Option<f64> {
+    (r.status == HighsModelStatus::Optimal).then_some(r.objective)
+}
+
+/// Validates a rota from the MIP; disagreement on validity or objective is a bug.
+fn checked(
+    p: &Problem,
+    a: &Assignment,
+    mip_objective: Option<f64>,
+) -> Result<Validation, SolveError> {
+    let v = validate(p, a);
+    if !v.is_valid() {
+        return Err(SolveError::ValidatorMismatch(format!(
+            "{:?}",
+            v.violations.first()
+        )));
+    }
+    if let Some(m) = mip_objective
+        && (m - v.objective() as f64).abs() > 0.5
+    {
+        return Err(SolveError::ValidatorMismatch(format!(
+            "MIP objective {m}, validator {}",
+            v.objective()
+        )));
+    }
+    Ok(v)
+}
+
+enum Construction {
+    Done(Assignment),
+    Infeasible(Vec<usize>),
+    Stopped,
+}
+
+fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
+    let p = cx.p;
+    let mut infeasible = Vec::new();
+    // A person's own optimum is not needed, only a good start: a loose gap and a share of a
+    // third of the time; who gets no rota in their share is solved for feasibility alone.
+    let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
+    for e in 0..p.staff.len() {
+        if cx.stopped() {
+            return Ok(Construction::Stopped);
+        }
+        if e % 10 == 0 {
+            cx.progress(&format!(
+                "first rota: person {} of {}",
+                e + 1,
+                p.staff.len()
+            ));
+        }
+        let mut free = vec![vec![false; p.days]; p.staff.len()];
+        free[e] = vec![true; p.days];
+        let quick = RunOptions {
+            rel_gap: cx.o.relative_gap.max(0.02),
+            ..cx.run_opts(share)
+        };
+        // First try the person on one shift type only (the one most short of cover): a model
+        // a shift-count times smaller, and valid for the real rules since it only adds limits.
+        let only = single_type(p, &a, e).map(|s| (e, s));
+        let mut r = mip::build_with(p, &a, &free, Mode::Optimise, only).run(quick, false);
+        if r.assignment.is_none() && only.is_some() {
+            r = mip::build(p, &a, &free, Mode::Optimise).run(quick, false);
+        }
+        if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
+            let patient = cx.run_opts(cx.remaining() / 2.0);
+            r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
+        }
+        match (r.status, r.assignment) {
+            (_, Some(next)) => a = next,
+            (HighsModelStatus::Infeasible, None) => infeasible.push(e),
+            _ => return Ok(Construction::Stopped),
+        }
+    }
+    Ok(if infeasible.is_empty() {
+        Construction::Done(a)
+    } else {
+        Construction::Infeasible(infeasible)
+    })
+}
+
+/// The allowed shift type with most cover still missing for person `e`, when one type alone
+/// can give them their minimum minutes and their full model would be large.
+fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<usize> {
+    if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
+        return None;
+    }
+    let c = &p.staff[e].contract;
+    let mut count = vec![vec![0i64; p.shifts.len()]; p.days];
+    for row in &a.shifts {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                count[d][*s] += 1;
+            }
+        }
+    }
+    let mut deficit = vec![0i64; p.shifts.len()];
+    for cv in &p.cover {
+        deficit[cv.shift] +=
+            (i64::from(cv.requirement) - count[cv.day][cv.shift]).max(0) * cv.under_weight;
+    }
+    (0..p.shifts.len())
+        .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
+        .filter(|&s| {
+            u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
+                >= u64::from(c.min_total_minutes)
+        })
+        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))
+}
+
+/// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
+/// it warm-started from the incumbent, keeps the result when it is no worse.
+fn lns(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    rng: &mut SplitMix,
+    budget: f64,
+) -> Result<bool, SolveError> {
+    let p = cx.p;
+    let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
+    let (n, h) = (p.staff.len(), p.days);
+    if n == 0 || h == 0 {
+        return Ok(false);
+    }
+    // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
+    // One size per kind of neighbourhood, since their sub-problems differ in difficulty.
+    let mut targets = [(n * h).min(3 * h) as f64; 3];
+    let mut iter = 0u64;
+    while Instant::now() < stop && !cx.stopped() {
+        iter += 1;
+        let target = &mut targets[(iter % 3) as usize];
+        let free = neighbourhood(p, rng, *target as usize, iter);
+        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
+        let t0 = Instant::now();
+        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
+        let took = t0.elapsed().as_secs_f64();
+        if r.status == HighsModelStatus::Optimal && took < 0.4 {
+            *target = (*target * 1.3).min((n * h) as f64);
+        } else if r.status != HighsModelStatus::Optimal {
+            *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
+        }
+        let mip_objective = trusted(&r);
+        let whole = free.iter().flatten().all(|&c| c);
+        if let Some(a) = r.assignment {
+            let v = checked(p, &a, mip_objective)?;
+            if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
+                // The neighbourhood was the whole rota: this is a proof of optimality.
+                *best = (a, v);
+                return Ok(true);
+            }
+            if v.objective() <= best.1.objective() {
+                if v.objective() < best.1.objective() {
+                    cx.progress(&format!("improved to {}", v.objective()));
+                }
+                *best = (a, v);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
+/// window of days for a group of people, in turn.
+fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> Vec<Vec<bool>> {
+    let (n, h) = (p.staff.len(), p.days);
+    let mut free = vec![vec![false; h]; n];
+    match iter % 3 {
+        0 => {
+            let k = (target / h).clamp(1, n);
+            for e in rng.sample(n, k) {
+                free[e] = vec![true; h];
+            }
+        }
+        1 => {
+            let len = (target / n).clamp(2.min(h), h);
+            let d0 = rng.below(h - len + 1);
+            for row in &mut free {
+                row[d0..d0 + len].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        _ => {
+            let len = (h / 2)
+                .clamp(1.min(h), 28.min(h))
+                .max((target / n.max(1)).min(h));
+            let k = (target / len).clamp(1, n);
+            let d0 = rng.below(h - len + 1);
+            for e in rng.sample(n, k) {
+                free[e][d0..d0 + len].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+    free
+}
