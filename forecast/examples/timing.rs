@@ -54,6 +54,15 @@ fn main() {
             "fit + predict {name} (365 days): median {:.1} ms",
             median(times)
         );
+        let model = ProphetModel::fit(&series, &settings, &stan).expect("fit");
+        let t = Instant::now();
+        for _ in 0..20 {
+            model.predict(&dates).expect("predict");
+        }
+        println!(
+            "  predict alone: {:.2} ms",
+            t.elapsed().as_secs_f64() * 1e3 / 20.0
+        );
     }
 
     let five: Vec<Series> = ["emergency", "icu", "maternity", "icu", "emergency"]

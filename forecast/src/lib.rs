@@ -5,13 +5,27 @@
 //! Pure: no file or network I/O, no async runtime, no printing. Callers read files and pass
 //! text or [`Series`] in; they get values, JSON text and CSV text out.
 //!
+//! Entry points:
+//! - the CLI (`rota forecast-file`): [`parse_series_csv`] → [`forecast_series`] →
+//!   [`format_forecast_csv`] or `serde_json` of the [`ForecastReport`];
+//! - the retrain job: [`train_many`] (or [`UnitModel::fit`]) → [`UnitModel::to_json`];
+//!   later [`UnitModel::from_json`] → [`UnitModel::forecast`] and [`UnitModel::drift`];
+//! - one compiled Stan model per process: [`StanOptimizer::shared`].
+//!
 //! ```no_run
-//! use rota_forecast::{ForecastOptions, StanOptimizer, UnitName, forecast_series, parse_series_csv};
+//! use rota_forecast::{
+//!     ForecastOptions, StanOptimizer, UnitName, forecast_series, format_forecast_csv,
+//!     parse_series_csv,
+//! };
 //! # fn main() -> Result<(), rota_forecast::ForecastError> {
-//! let series = parse_series_csv(UnitName::parse("icu")?, "ds,y\n2024-01-01,24\n")?;
+//! let text = "ds,y\n2024-01-01,24\n"; // read by the caller
+//! let series = parse_series_csv(UnitName::parse("icu")?, text)?;
 //! let report = forecast_series(&series, &ForecastOptions::default(), &StanOptimizer::shared())?;
+//! let csv = format_forecast_csv(&report.forecast);
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 mod accuracy;
 mod baseline;

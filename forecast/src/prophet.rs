@@ -29,6 +29,23 @@ pub enum SeasonalityMode {
     Auto,
 }
 
+impl std::str::FromStr for SeasonalityMode {
+    type Err = ForecastError;
+
+    /// `on`, `off` or `auto` (the CLI's `--yearly` and `--weekly` values).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "on" => Ok(Self::On),
+            "off" => Ok(Self::Off),
+            "auto" => Ok(Self::Auto),
+            other => Err(ForecastError::InvalidOption {
+                name: "seasonality",
+                message: format!("`{other}` is not one of on, off, auto"),
+            }),
+        }
+    }
+}
+
 /// How a unit's Prophet model is set up; persisted with the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProphetSettings {

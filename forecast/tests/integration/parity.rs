@@ -107,3 +107,51 @@ fn maternity_full_fit_matches_python_prophet() {
 fn maternity_holdout_fit_matches_python_prophet() {
     assert_parity("maternity", true);
 }
+
+#[test]
+fn intervals_are_as_wide_as_python_prophets() {
+    // The reference interval is random (1,000 samples); ours is seeded. Their mean widths
+    // should agree to within a fifth.
+    let series = reference_series("icu");
+    let text = read_reference("py_unit_icu_full.csv");
+    let widths: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<f64> = line
+                .split(',')
+                .skip(2)
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            (f.len() == 2).then(|| f[1] - f[0])
+        })
+        .collect();
+    let reference = widths.iter().sum::<f64>() / widths.len() as f64;
+    let model =
+        ProphetModel::fit(&series, &reference_settings(), &StanOptimizer::shared()).expect("fit");
+    let rows = model
+        .predict(&series.future_dates(Default::default()))
+        .expect("predict");
+    let ours = rows
+        .iter()
+        .map(|r| r.yhat_upper - r.yhat_lower)
+        .sum::<f64>()
+        / rows.len() as f64;
+    eprintln!("interval width: ours {ours:.3}, reference {reference:.3}");
+    assert!(
+        (ours / reference - 1.0).abs() < 0.2,
+        "ours {ours}, reference {reference}"
+    );
+}
+
+#[test]
+fn intervals_are_reproducible() {
+    let series = reference_series("maternity");
+    let model =
+        ProphetModel::fit(&series, &reference_settings(), &StanOptimizer::shared()).expect("fit");
+    let dates = series.future_dates(Default::default());
+    assert_eq!(
+        model.predict(&dates).expect("predict"),
+        model.predict(&dates).expect("predict")
+    );
+}
