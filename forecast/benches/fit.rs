@@ -6,7 +6,7 @@ use std::{hint::black_box, path::PathBuf};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rota_forecast::{
     Horizon, ProphetModel, ProphetSettings, SeasonalityMode, Series, StanOptimizer, TrainConfig,
-    UnitName, parse_series_csv, train_many,
+    TrainJob, UnitName, parse_series_csv, train_many,
 };
 
 fn reference(unit: &str) -> Series {
@@ -32,14 +32,17 @@ fn benches(c: &mut Criterion) {
             model.predict(&dates).expect("predict")
         })
     });
-    let units: Vec<Series> = ["emergency", "icu", "maternity", "icu", "emergency"]
+    let units: Vec<TrainJob> = ["emergency", "icu", "maternity", "icu", "emergency"]
         .iter()
-        .map(|u| reference(u))
+        .map(|u| TrainJob {
+            series: reference(u),
+            config: TrainConfig::default(),
+        })
         .collect();
     let mut group = c.benchmark_group("train_many");
     group.sample_size(10);
     group.bench_function("5 units x 365 days", |b| {
-        b.iter(|| train_many(black_box(&units), &TrainConfig::default(), &stan, None))
+        b.iter(|| train_many(black_box(&units), &stan, None))
     });
     group.finish();
 }

@@ -6,7 +6,7 @@ use std::{path::PathBuf, time::Instant};
 
 use rota_forecast::{
     Horizon, ProphetModel, ProphetSettings, SeasonalityMode, Series, StanOptimizer, TrainConfig,
-    UnitName, parse_series_csv, train_many,
+    TrainJob, UnitName, parse_series_csv, train_many,
 };
 
 fn reference(unit: &str) -> Series {
@@ -65,23 +65,26 @@ fn main() {
         );
     }
 
-    let five: Vec<Series> = ["emergency", "icu", "maternity", "icu", "emergency"]
+    let five: Vec<TrainJob> = ["emergency", "icu", "maternity", "icu", "emergency"]
         .iter()
-        .map(|u| reference(u))
+        .map(|u| TrainJob {
+            series: reference(u),
+            config: TrainConfig::default(),
+        })
         .collect();
     let times: Vec<f64> = (0..5)
         .map(|_| {
             let t = Instant::now();
-            let out = train_many(&five, &TrainConfig::default(), &stan, None);
+            let out = train_many(&five, &stan, None);
             assert!(out.iter().all(|o| o.result.is_ok()));
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
     println!("train_many 5 units: median {:.0} ms wall", median(times));
 
-    let units: Vec<Series> = (0..many).map(|i| five[i % 5].clone()).collect();
+    let units: Vec<TrainJob> = (0..many).map(|i| five[i % 5].clone()).collect();
     let t = Instant::now();
-    let out = train_many(&units, &TrainConfig::default(), &stan, None);
+    let out = train_many(&units, &stan, None);
     let failed = out.iter().filter(|o| o.result.is_err()).count();
     println!(
         "train_many {many} units: {:.1} s wall, {failed} failed",

@@ -13,6 +13,15 @@ use std::{
 
 use crate::{ForecastError, Series, StanOptimizer, TrainConfig, UnitModel, UnitName};
 
+/// One unit to train: its history and its own settings (holidays differ per unit).
+#[derive(Debug, Clone)]
+pub struct TrainJob {
+    /// The unit's checked history.
+    pub series: Series,
+    /// How to train it.
+    pub config: TrainConfig,
+}
+
 /// The outcome of training one unit.
 #[derive(Debug)]
 pub struct TrainOutcome {
@@ -24,31 +33,30 @@ pub struct TrainOutcome {
     pub result: Result<UnitModel, ForecastError>,
 }
 
-/// Train every series with `workers` threads (default: available cores). Units are handed out
+/// Train every job with `workers` threads (default: available cores). Units are handed out
 /// one at a time, so a slow unit holds one worker while the others keep going; an error or a
 /// panic fails only its own unit. Outcomes come back in input order.
 pub fn train_many(
-    series: &[Series],
-    config: &TrainConfig,
+    jobs: &[TrainJob],
     stan: &StanOptimizer,
     workers: Option<NonZeroUsize>,
 ) -> Vec<TrainOutcome> {
     let workers = workers
         .or_else(|| thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get)
-        .min(series.len().max(1));
+        .min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<TrainOutcome>>> = series.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<TrainOutcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 let stan = stan.clone();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(unit_series) = series.get(i) else {
+                    let Some(job) = jobs.get(i) else {
                         break;
                     };
-                    let outcome = train_one(unit_series, config, &stan);
+                    let outcome = train_one(&job.series, &job.config, &stan);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
                     }
@@ -58,16 +66,16 @@ pub fn train_many(
     });
     slots
         .into_iter()
-        .zip(series)
-        .map(|(slot, s)| {
+        .zip(jobs)
+        .map(|(slot, job)| {
             slot.into_inner()
                 .ok()
                 .flatten()
                 .unwrap_or_else(|| TrainOutcome {
-                    unit: s.unit().clone(),
+                    unit: job.series.unit().clone(),
                     fit_ms: 0.0,
                     result: Err(ForecastError::Panicked {
-                        unit: s.unit().to_string(),
+                        unit: job.series.unit().to_string(),
                     }),
                 })
         })

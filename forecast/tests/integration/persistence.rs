@@ -79,3 +79,31 @@ fn a_model_with_a_damaged_training_window_is_refused() {
     let message = load_error(&value.to_string());
     assert!(message.contains("corrupt training window"), "{message}");
 }
+
+#[test]
+fn a_model_with_holidays_round_trips() {
+    let holidays: Vec<chrono::NaiveDate> = crate::helpers::read_reference("holidays.csv")
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.trim().parse().ok())
+        .collect();
+    assert_eq!(holidays.len(), 8);
+    let config = TrainConfig {
+        settings: ProphetSettings {
+            holidays,
+            ..ProphetSettings::default()
+        },
+        ..TrainConfig::default()
+    };
+    let model = UnitModel::fit(
+        &reference_series("emergency"),
+        &config,
+        &StanOptimizer::shared(),
+    )
+    .expect("train");
+    let loaded = UnitModel::from_json(&model.to_json().expect("json")).expect("load");
+    assert_eq!(
+        loaded.forecast(Horizon::default()).expect("forecast"),
+        model.forecast(Horizon::default()).expect("forecast")
+    );
+}

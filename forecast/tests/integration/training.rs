@@ -3,8 +3,8 @@
 use std::num::NonZeroUsize;
 
 use rota_forecast::{
-    DriftConfig, DriftReason, ForecastError, Holdout, StanOptimizer, TrainConfig, detect_drift,
-    train_many,
+    DriftConfig, DriftReason, ForecastError, Holdout, Series, StanOptimizer, TrainConfig, TrainJob,
+    detect_drift, train_many,
 };
 
 use crate::helpers::synthetic;
@@ -17,8 +17,7 @@ fn one_failing_unit_does_not_fail_the_others() {
         synthetic("c", 90),
     ];
     let outcomes = train_many(
-        &series,
-        &TrainConfig::default(),
+        &jobs(&series, &TrainConfig::default()),
         &StanOptimizer::shared(),
         NonZeroUsize::new(2),
     );
@@ -40,12 +39,21 @@ fn a_shorter_holdout_is_respected() {
         ..TrainConfig::default()
     };
     let outcomes = train_many(
-        &[synthetic("x", 40)],
-        &config,
+        &jobs(&[synthetic("x", 40)], &config),
         &StanOptimizer::shared(),
         None,
     );
     assert!(outcomes[0].result.is_ok());
+}
+
+fn jobs(series: &[Series], config: &TrainConfig) -> Vec<TrainJob> {
+    series
+        .iter()
+        .map(|s| TrainJob {
+            series: s.clone(),
+            config: config.clone(),
+        })
+        .collect()
 }
 
 fn residuals(n: usize, shift: f64) -> Vec<f64> {
