@@ -52,4 +52,33 @@ mod tests {
         assert_eq!(mae(&[1.0, 2.0, 3.0], &[2.0, 2.0, 1.0]), Some(1.0));
         assert_eq!(mae(&[], &[]), None);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::{mae, mape};
+
+        proptest! {
+            #[test]
+            fn mape_does_not_depend_on_the_unit_of_measure(
+                pairs in prop::collection::vec((0.1f64..1e3, 0.0f64..1e3), 1..50),
+                scale in 0.01f64..100.0,
+            ) {
+                let (a, p): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+                let scaled_a: Vec<f64> = a.iter().map(|x| x * scale).collect();
+                let scaled_p: Vec<f64> = p.iter().map(|x| x * scale).collect();
+                let (m, ms) = (mape(&a, &p).unwrap_or(f64::NAN), mape(&scaled_a, &scaled_p).unwrap_or(f64::NAN));
+                prop_assert!((m - ms).abs() <= 1e-9 * m.max(1.0));
+            }
+
+            #[test]
+            fn mae_is_zero_exactly_for_a_perfect_forecast(
+                a in prop::collection::vec(0.0f64..1e3, 1..50),
+            ) {
+                prop_assert_eq!(mae(&a, &a), Some(0.0));
+                let shifted: Vec<f64> = a.iter().map(|x| x + 1.0).collect();
+                prop_assert!((mae(&a, &shifted).unwrap_or(0.0) - 1.0).abs() < 1e-9);
+            }
+        }
+    }
 }
