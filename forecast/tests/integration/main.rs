@@ -5,4 +5,5 @@ mod input;
 mod ks;
 mod parity;
 mod persistence;
+mod report;
 mod training;
