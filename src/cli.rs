@@ -56,6 +56,18 @@ pub enum Command {
     Config,
     /// Manage API bearer tokens.
     Token(TokenArgs),
+    /// Solve a rostering instance in the Curtois & Qu text format and print the result.
+    ///
+    /// Exit status: 0 a valid rota was found, 1 error, 3 infeasible, 4 no rota within the
+    /// time limit.
+    SolveFile(SolveFileArgs),
+    /// Forecast a daily series (CSV with columns ds,y) with Prophet and print the forecast.
+    ///
+    /// Prints CSV (ds,yhat,yhat_lower,yhat_upper) on stdout and the accuracy on stderr, or
+    /// with --json one object with the forecast, holdout MAPE, baseline MAPEs and fit time.
+    ForecastFile(ForecastFileArgs),
+    /// Run a benchmark.
+    Bench(BenchArgs),
 }
 
 /// Where the HTTP server listens.
@@ -177,4 +189,74 @@ impl From<Role> for rota_entity::TokenRole {
             Role::Admin => Self::Admin,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct SolveFileArgs {
+    /// The instance file (Curtois & Qu format, e.g. Instance1.txt).
+    pub file: PathBuf,
+    /// Wall-clock budget in seconds.
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub time_limit: f64,
+    /// Threads the MIP solver may use.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub threads: u32,
+    /// Random seed; the same input, options and seed give the same rota.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Print one JSON object on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub target: BenchTarget,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchTarget {
+    /// Solve Curtois & Qu instances and compare with the published best known objectives.
+    Curtois(BenchCurtoisArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchCurtoisArgs {
+    /// Folder with InstanceN.txt files (and best_known.tsv, if available).
+    #[arg(long, value_name = "FOLDER")]
+    pub dir: PathBuf,
+    /// Wall-clock budget per instance, in seconds.
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub time_limit: f64,
+    /// Instances to run, e.g. 1,2,3 [default: every InstanceN.txt in the folder].
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub instances: Option<Vec<u32>>,
+    /// Threads the MIP solver may use.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub threads: u32,
+    /// Print one JSON object per instance (JSON lines) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastFileArgs {
+    /// The series: CSV with header `ds,y`, one row per day (gaps allowed).
+    pub file: PathBuf,
+    /// Days to forecast after the last observation.
+    #[arg(long, default_value_t = 28, value_name = "DAYS")]
+    pub horizon: usize,
+    /// Trailing days held out to measure accuracy (MAPE) before the final fit.
+    #[arg(long, default_value_t = 28, value_name = "DAYS")]
+    pub holdout: usize,
+    /// Yearly seasonality: on, off, or auto (on with at least two years of history).
+    #[arg(long, default_value = "auto", value_parser = ["on", "off", "auto"])]
+    pub yearly: String,
+    /// Weekly seasonality.
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    pub weekly: String,
+    /// Print one JSON object on stdout instead of CSV.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,6 +2,7 @@
 //! solve or fit inline.
 
 pub mod auth;
+mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod extract;
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api.merge(openapi::routes(spec)))
         .merge(health::routes())
+        .merge(dashboard::routes())
         .fallback(|| async { ApiError::new(Code::NotFound, "no such route") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(metrics::track))

@@ -21,6 +21,11 @@ use utoipa::{Modify, OpenApi};
         (name = "calendar", description = "Days off and shift requests"),
         (name = "cover", description = "Planners' cover overrides"),
         (name = "demand", description = "Demand history"),
+        (name = "models", description = "Forecast model versions and rollback"),
+        (name = "jobs", description = "Queued work: status, progress, results"),
+        (name = "forecasts", description = "Forecast demand from the active model"),
+        (name = "rotas", description = "Solved rotas with explanations"),
+        (name = "reports", description = "Retrain and drift reports"),
     )
 )]
 struct ApiDoc;

@@ -1,10 +1,13 @@
 //! One module per subcommand; `run` loads settings and dispatches.
 
 mod all;
+mod bench;
 mod demo;
+mod forecast_file;
 mod migrate;
 mod seed_demo;
 mod serve;
+mod solve_file;
 mod token;
 mod worker;
 
@@ -35,6 +38,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::SeedDemo(args) => seed_demo::run(&settings, &args).await,
         Command::Demo(args) => demo::run(settings, args, db_flag).await,
         Command::Token(args) => token::run(&settings, args.action).await,
+        Command::SolveFile(args) => solve_file::run(&args),
+        Command::Bench(args) => bench::run(args.target),
+        Command::ForecastFile(args) => forecast_file::run(&args),
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

@@ -618,3 +618,232 @@ async fn metrics_expose_request_latency_by_route() {
         reply.text
     );
 }
+
+async fn insert_model(db: &sea_orm::DatabaseConnection, unit: i32, version: i32, status: rota_entity::ModelStatus) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    rota_entity::model_version::ActiveModel {
+        unit_id: Set(unit),
+        version: Set(version),
+        algorithm: Set("prophet".into()),
+        trained_at: Set(chrono::Utc::now()),
+        train_start: Set(day),
+        train_end: Set(day),
+        model: Set(json!({})),
+        holdout_mape: Set(Some(7.5)),
+        baseline_mape: Set(Some(9.0)),
+        status: Set(status),
+        reason: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert model version");
+}
+
+#[tokio::test]
+async fn activating_an_archived_version_rolls_back_and_archives_the_active_one() {
+    use rota_entity::ModelStatus;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let unit = app.unit("ICU").await;
+    let db = &app._db.db;
+    insert_model(db, unit as i32, 1, ModelStatus::Archived).await;
+    insert_model(db, unit as i32, 2, ModelStatus::Active).await;
+    insert_model(db, unit as i32, 3, ModelStatus::Rejected).await;
+
+    let path = |v: i32| format!("/api/v1/units/{unit}/models/{v}/activate");
+    let planner = app.json("POST", &path(1), &app.planner, json!({})).await;
+    assert_problem(&planner, StatusCode::FORBIDDEN, "forbidden");
+    let rejected = app.json("POST", &path(3), &app.admin, json!({})).await;
+    assert_problem(&rejected, StatusCode::CONFLICT, "conflict");
+    let missing = app.json("POST", &path(9), &app.admin, json!({})).await;
+    assert_problem(&missing, StatusCode::NOT_FOUND, "not_found");
+
+    let rollback = app.json("POST", &path(1), &app.admin, json!({})).await;
+    assert_eq!(rollback.status, StatusCode::OK, "{}", rollback.text);
+    assert_eq!(rollback.body["active"], true);
+
+    let list = app.get(&format!("/api/v1/units/{unit}/models"), &app.viewer).await;
+    let statuses: Vec<(i64, String)> = list.body["items"].as_array().expect("items").iter()
+        .map(|m| (m["version"].as_i64().expect("v"), m["status"].as_str().expect("s").to_string()))
+        .collect();
+    assert_eq!(statuses, [(3, "rejected".into()), (2, "archived".into()), (1, "active".into())]);
+}
+
+#[tokio::test]
+async fn jobs_read_back_with_status_progress_and_filters() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let id = uuid::Uuid::new_v4();
+    let now = chrono::Utc::now();
+    rota_entity::job::Model {
+        id,
+        kind: rota_entity::JobKind::Solve,
+        status: rota_entity::JobStatus::Running,
+        progress: 0.25,
+        progress_message: Some("improving".into()),
+        attempts: 1,
+        max_attempts: 3,
+        idempotency_key: None,
+        unit_id: Some(4),
+        payload: json!({}),
+        result: None,
+        error: None,
+        worker_id: None,
+        cancel_requested: false,
+        created_at: now,
+        updated_at: now,
+        started_at: Some(now),
+        finished_at: None,
+    }
+    .into_active_model()
+    .insert(&app._db.db)
+    .await
+    .expect("insert job");
+
+    let one = app.get(&format!("/api/v1/jobs/{id}"), &app.viewer).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.text);
+    assert_eq!(one.body["status"], "running");
+    assert_eq!(one.body["progress"], 0.25);
+    assert_eq!(one.body["message"], "improving");
+
+    let running = app.get("/api/v1/jobs?status=running", &app.viewer).await;
+    assert_eq!(running.body["items"].as_array().map(Vec::len), Some(1));
+    let done = app.get("/api/v1/jobs?status=succeeded", &app.viewer).await;
+    assert_eq!(done.body["items"].as_array().map(Vec::len), Some(0));
+    let bad = app.get("/api/v1/jobs?status=sleeping", &app.viewer).await;
+    assert_eq!(bad.body["field"], "status");
+    let missing = app.get(&format!("/api/v1/jobs/{}", uuid::Uuid::new_v4()), &app.viewer).await;
+    assert_problem(&missing, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn forecast_rota_and_report_reads_show_what_is_stored() {
+    use rota_entity::*;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = &app._db.db;
+    let unit = app.unit("ICU").await as i32;
+    let early = app.shift(unit as i64, "E").await as i32;
+
+    // No model yet: an empty forecast, not an error.
+    let empty = app.get(&format!("/api/v1/units/{unit}/forecast"), &app.viewer).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.body["model_version"], Value::Null);
+
+    insert_model(db, unit, 1, ModelStatus::Active).await;
+    let model = model_version::Entity::find()
+        .filter(model_version::Column::UnitId.eq(unit))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("model");
+    for day in 1..=3 {
+        forecast::ActiveModel {
+            unit_id: Set(unit),
+            model_version_id: Set(model.id),
+            date: Set(chrono::NaiveDate::from_ymd_opt(2026, 12, day).expect("date")),
+            shift_type_id: Set(early),
+            yhat: Set(5.0 + f64::from(day)),
+            lower: Set(4.0),
+            upper: Set(9.0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("forecast row");
+    }
+    let ranged = app
+        .get(&format!("/api/v1/units/{unit}/forecast?from=2026-12-02&to=2026-12-03"), &app.viewer)
+        .await;
+    assert_eq!(ranged.body["model_version"], 1);
+    assert_eq!(ranged.body["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(ranged.body["items"][0]["yhat"], 7.0);
+    assert_eq!(ranged.body["items"][0]["shift"], "E");
+
+    let none = app.get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer).await;
+    assert_problem(&none, StatusCode::NOT_FOUND, "not_found");
+    let nurse = staff::ActiveModel {
+        unit_id: Set(unit),
+        name: Set("Rosa".into()),
+        skills: Set(json!([])),
+        max_shifts_per_type: Set(json!({})),
+        min_total_minutes: Set(0),
+        max_total_minutes: Set(9600),
+        min_consecutive_days: Set(1),
+        max_consecutive_days: Set(5),
+        min_consecutive_days_off: Set(1),
+        max_weekends: Set(2),
+        active: Set(true),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("staff");
+    let stored = rota::ActiveModel {
+        unit_id: Set(unit),
+        job_id: Set(None),
+        horizon_start: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
+        days: Set(7),
+        status: Set(RotaStatus::Optimal),
+        objective: Set(Some(12.0)),
+        bound: Set(Some(12.0)),
+        gap: Set(Some(0.0)),
+        seconds: Set(1.5),
+        published: Set(false),
+        explanation: Set(Some(json!({"by_kind": {"cover_under": 12}}))),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("rota");
+    assignment::ActiveModel {
+        rota_id: Set(stored.id),
+        staff_id: Set(nurse.id),
+        date: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
+        shift_type_id: Set(early),
+        pinned: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("assignment");
+    let latest = app.get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer).await;
+    assert_eq!(latest.status, StatusCode::OK, "{}", latest.text);
+    assert_eq!(latest.body["status"], "optimal");
+    assert_eq!(latest.body["assignments"][0]["staff"], "Rosa");
+    assert_eq!(latest.body["assignments"][0]["shift"], "E");
+    assert_eq!(latest.body["explanation"]["by_kind"]["cover_under"], 12);
+    let by_id = app.get(&format!("/api/v1/rotas/{}", stored.id), &app.viewer).await;
+    assert_eq!(by_id.body["id"], latest.body["id"]);
+
+    report::ActiveModel {
+        kind: Set(ReportKind::Drift),
+        created_at: Set(chrono::Utc::now()),
+        body: Set(json!({"units": []})),
+        markdown: Set("# Drift\n".into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("report");
+    let drift = app.get("/api/v1/reports?kind=drift", &app.viewer).await;
+    assert_eq!(drift.body["items"][0]["markdown"], "# Drift\n");
+    let retrain = app.get("/api/v1/reports?kind=retrain", &app.viewer).await;
+    assert_eq!(retrain.body["items"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn dashboard_is_served_from_the_binary_and_stays_small() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut total = 0;
+    for (path, kind) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+        let reply = app.send("GET", path, None, "", vec![]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(reply.content_type.starts_with(kind), "{path}: {}", reply.content_type);
+        total += reply.text.len();
+    }
+    // The whole first load, uncompressed.
+    assert!(total < 500 * 1024, "dashboard is {total} bytes");
+}

@@ -8,6 +8,7 @@ mod api;
 mod cli_errors;
 mod config;
 mod demo;
+mod domain_cli;
 mod entities;
 mod migrations;
 mod seed;

@@ -3,6 +3,11 @@
 pub mod calendar;
 pub mod cover;
 pub mod demand;
+pub mod forecasts;
+pub mod jobs;
+pub mod models;
+pub mod reports;
+pub mod rotas;
 pub mod shift_types;
 pub mod staff;
 pub mod units;
@@ -23,6 +28,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(cover::router())
         .merge(demand::router())
+        .merge(models::router())
+        .merge(jobs::router())
+        .merge(forecasts::router())
+        .merge(rotas::router())
+        .merge(reports::router())
 }
 
 /// A row by id, or a 404 naming it.

@@ -1,0 +1,125 @@
+//! A unit's forecast demand, from its active model version.
+
+use super::find;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use rota_entity::{ModelStatus, TokenRole, forecast, model_version, shift_type, unit};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(read_forecast))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ForecastQuery {
+    /// First date, inclusive [default: the first forecast date].
+    pub from: Option<NaiveDate>,
+    /// Last date, inclusive [default: the last forecast date].
+    pub to: Option<NaiveDate>,
+}
+
+/// One forecast value with its interval.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ForecastPoint {
+    pub date: NaiveDate,
+    pub shift: String,
+    pub yhat: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ForecastOut {
+    pub unit_id: i32,
+    /// The active model version that made the forecast; absent when the unit has none yet.
+    pub model_version: Option<i32>,
+    pub algorithm: Option<String>,
+    pub items: Vec<ForecastPoint>,
+}
+
+/// The forecast of a unit's demand per date and shift, with its interval.
+#[utoipa::path(get, path = "/units/{id}/forecast", tag = "forecasts", params(("id" = i32, Path), ForecastQuery),
+    responses((status = 200, body = ForecastOut), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(unit = id))]
+async fn read_forecast(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i32>,
+    ApiQuery(query): ApiQuery<ForecastQuery>,
+) -> ApiResult<Json<ForecastOut>> {
+    caller.require(TokenRole::Viewer)?;
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    find::<unit::Entity>(&state.db, id, "unit").await?;
+    Ok(Json(load(&state.db, id, query.from, query.to).await?))
+}
+
+/// The active model's forecast of unit `id` between the dates given.
+pub async fn load(
+    db: &sea_orm::DatabaseConnection,
+    id: i32,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<ForecastOut> {
+    let Some(active) = model_version::Entity::find()
+        .filter(model_version::Column::UnitId.eq(id))
+        .filter(model_version::Column::Status.eq(ModelStatus::Active))
+        .one(db)
+        .await?
+    else {
+        return Ok(ForecastOut {
+            unit_id: id,
+            model_version: None,
+            algorithm: None,
+            items: Vec::new(),
+        });
+    };
+    let codes: HashMap<i32, String> = shift_type::Entity::find()
+        .filter(shift_type::Column::UnitId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.code))
+        .collect();
+    let mut select = forecast::Entity::find().filter(forecast::Column::ModelVersionId.eq(active.id));
+    if let Some(from) = from {
+        select = select.filter(forecast::Column::Date.gte(from));
+    }
+    if let Some(to) = to {
+        select = select.filter(forecast::Column::Date.lte(to));
+    }
+    let rows = select
+        .order_by_asc(forecast::Column::Date)
+        .order_by_asc(forecast::Column::ShiftTypeId)
+        .all(db)
+        .await?;
+    Ok(ForecastOut {
+        unit_id: id,
+        model_version: Some(active.version),
+        algorithm: Some(active.algorithm),
+        items: rows
+            .into_iter()
+            .map(|r| ForecastPoint {
+                date: r.date,
+                shift: codes.get(&r.shift_type_id).cloned().unwrap_or_default(),
+                yhat: r.yhat,
+                lower: r.lower,
+                upper: r.upper,
+            })
+            .collect(),
+    })
+}
