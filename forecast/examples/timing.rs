@@ -17,6 +17,18 @@ fn reference(unit: &str) -> Series {
     parse_series_csv(UnitName::parse(unit).expect("name"), &text).expect("series")
 }
 
+/// CPU time of this thread in ms (Linux `schedstat`), to separate our cost from machine load.
+fn thread_cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |ns| ns / 1e6)
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
@@ -42,6 +54,7 @@ fn main() {
     for name in names {
         let series = reference(name);
         let dates = series.future_dates(Horizon::default());
+        let cpu_start = thread_cpu_ms();
         let times: Vec<f64> = (0..21)
             .map(|_| {
                 let t = Instant::now();
@@ -50,8 +63,9 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
+        let cpu = (thread_cpu_ms() - cpu_start) / 21.0;
         println!(
-            "fit + predict {name} (365 days): median {:.1} ms",
+            "fit + predict {name} (365 days): median {:.1} ms wall, mean {cpu:.1} ms CPU",
             median(times)
         );
         let model = ProphetModel::fit(&series, &settings, &stan).expect("fit");

@@ -136,7 +136,7 @@ impl RecordedSlot {
     }
 }
 
-/// `order[c]` = canonical index of augurs' column `c`, matched by identical values.
+/// `order[c]` = canonical index of augurs' column `c`, matched by value.
 fn canonical_order(data: &Data, canonical: &[Vec<f64>]) -> Option<Vec<usize>> {
     let (rows, cols) = (data.T as usize, data.K as usize);
     if cols != canonical.len() {
@@ -148,7 +148,9 @@ fn canonical_order(data: &Data, canonical: &[Vec<f64>]) -> Option<Vec<usize>> {
         let found = (0..cols).find(|&p| {
             !taken[p]
                 && canonical[p].len() == rows
-                && (0..rows).all(|r| data.X[r * cols + c] == canonical[p][r])
+                // Same formulas on both sides; the tolerance only guards against a future
+                // augurs computing them in another order.
+                && (0..rows).all(|r| (data.X[r * cols + c] - canonical[p][r]).abs() <= 1e-12)
         })?;
         taken[found] = true;
         order.push(found);
