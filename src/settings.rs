@@ -50,10 +50,24 @@ impl Default for DatabaseSettings {
 }
 
 /// Redis, for the low-latency job queue and the cache. Unset: in-process queue and cache.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSettings {
     pub url: Option<String>,
+    /// Prefix of the job queue's keys.
+    pub queue_prefix: String,
+    /// Seconds a worker may go without a heartbeat before its jobs are delivered again.
+    pub lease_secs: u64,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            queue_prefix: "rota:jobs".into(),
+            lease_secs: 30,
+        }
+    }
 }
 
 /// RabbitMQ, for durable job queues and events. Unset: in-process queues and events.
@@ -145,6 +159,9 @@ impl Settings {
         }
         if let Some(url) = &self.amqp.url {
             check_url("amqp.url", url, &["amqp", "amqps"])?;
+        }
+        if self.redis.lease_secs == 0 {
+            bail!("redis.lease_secs must be at least 1");
         }
         if self.database.max_connections == 0 {
             bail!("database.max_connections must be at least 1");

@@ -8,5 +8,6 @@ mod cli_errors;
 mod config;
 mod demo;
 mod entities;
+mod jobs;
 mod migrations;
 mod seed;

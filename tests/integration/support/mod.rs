@@ -2,6 +2,8 @@
 
 pub mod db;
 pub mod http;
+pub mod redis;
 pub mod rota_bin;
 
 pub use db::{Backend, TestDb};
+pub use redis::TestRedis;

@@ -1,0 +1,10 @@
+//! The job system against real servers: the in-process transport on SQLite, the Redis
+//! transport on PostgreSQL, and worker processes that are started, stopped and killed.
+
+mod child;
+mod crash;
+mod enqueue;
+mod events;
+mod harness;
+mod lifecycle;
+mod shutdown;
