@@ -63,7 +63,7 @@ impl Worker {
 
     /// Runs until `shutdown`; then takes no more jobs, lets in-flight ones finish for up to
     /// `shutdown_timeout_secs`, and hands the rest back to the queue.
-    #[tracing::instrument(skip_all, fields(worker = %self.id, transport = self.jobs.transport.name()))]
+    #[tracing::instrument(skip_all, fields(worker = %self.id, transport = %self.jobs.transport.name()))]
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), TransportError> {
         let kinds = self.kinds();
         for queue in &self.settings.queues {
@@ -81,13 +81,17 @@ impl Worker {
             hard_stop: CancellationToken::new(),
         });
         let transport = self.jobs.transport.clone();
+        let prefetch = u16::try_from(self.settings.concurrency).unwrap_or(u16::MAX);
         let mut fetchers = Vec::new();
         for kind in &kinds {
-            fetchers.push((*kind, transport.fetcher(*kind).await?));
+            fetchers.push((*kind, transport.fetcher(*kind, prefetch).await?));
         }
-        if transport.forgets_on_exit() {
-            redeliver_unfinished(&self.jobs, &kinds).await;
-        }
+        let forgetful: Vec<JobKind> = kinds
+            .iter()
+            .copied()
+            .filter(|kind| transport.forgets_on_exit(*kind))
+            .collect();
+        redeliver_unfinished(&self.jobs, &forgetful).await;
         tracing::info!(
             queues = %kinds.iter().map(|k| queue_name(*k)).collect::<Vec<_>>().join(","),
             concurrency = self.settings.concurrency,
@@ -138,6 +142,9 @@ impl Worker {
 /// An in-process queue lost its contents with its last process: deliver the table's
 /// unfinished jobs again (a claim skips any that turn out to be running here already).
 async fn redeliver_unfinished(jobs: &Jobs, kinds: &[JobKind]) {
+    if kinds.is_empty() {
+        return;
+    }
     match store::unfinished(&jobs.db, kinds).await {
         Ok(pending) => {
             for job in pending {

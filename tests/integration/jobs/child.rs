@@ -1,10 +1,11 @@
 //! Worker processes for the crash, scaling and shutdown tests. The test binary runs itself
 //! with only [`child_worker_process`] selected and [`CHILD_ENV`] set, so the child runs the
-//! same test job bodies as the in-process workers, on the parent test's database and Redis
-//! prefix.
+//! same test job bodies as the in-process workers, on the parent test's database and queues.
 
 use super::harness::{Harness, TestBody, test_policy};
 use rota_entity::enums::JobKind;
+use rota_worker::transport::Backend;
+use rota_worker::transport::amqp::{AmqpConfig, AmqpQueue};
 use rota_worker::transport::redis::{RedisConfig, RedisQueue};
 use rota_worker::{Events, Jobs, Policies, Registry, Transport, Worker, WorkerId, WorkerSettings};
 use serde::{Deserialize, Serialize};
@@ -17,8 +18,10 @@ const CHILD_ENV: &str = "ROTA_TEST_CHILD_WORKER";
 #[derive(Debug, Serialize, Deserialize)]
 struct ChildConfig {
     db_url: String,
-    redis_url: String,
-    prefix: String,
+    /// Redis URL and key prefix, or
+    redis: Option<(String, String)>,
+    /// RabbitMQ URL and namespace.
+    amqp: Option<(String, String)>,
     lease_ms: u64,
     concurrency: usize,
     shutdown_timeout_secs: u64,
@@ -44,17 +47,27 @@ fn child_worker_process() {
         .await
         .expect("child connects to the database");
         let id = WorkerId::generate();
-        let queue = RedisQueue::connect(
-            RedisConfig {
-                url: config.redis_url,
-                prefix: config.prefix,
-                lease: Duration::from_millis(config.lease_ms),
-            },
-            id.as_str(),
-        )
-        .await
-        .expect("child connects to Redis");
-        let jobs = Jobs::new(db, Transport::Redis(Arc::new(queue)), Events::default())
+        let backend = match (config.redis, config.amqp) {
+            (Some((url, prefix)), _) => Backend::Redis(Arc::new(
+                RedisQueue::connect(
+                    RedisConfig {
+                        url,
+                        prefix,
+                        lease: Duration::from_millis(config.lease_ms),
+                    },
+                    id.as_str(),
+                )
+                .await
+                .expect("child connects to Redis"),
+            )),
+            (None, Some((url, namespace))) => Backend::Amqp(Arc::new(
+                AmqpQueue::connect(AmqpConfig { url, namespace })
+                    .await
+                    .expect("child connects to RabbitMQ"),
+            )),
+            (None, None) => panic!("a worker process needs Redis or RabbitMQ"),
+        };
+        let jobs = Jobs::new(db, Transport::single(backend), Events::default())
             .with_policies(Policies::default().with(JobKind::Monitor, test_policy()));
         let settings = WorkerSettings {
             queues: vec!["monitor".into()],
@@ -78,16 +91,15 @@ pub struct Child {
     process: std::process::Child,
 }
 
-/// Starts a worker process on the harness's database and Redis prefix.
+/// Starts a worker process on the harness's database and Redis prefix or RabbitMQ namespace.
 pub fn spawn(h: &Harness, concurrency: usize, shutdown_timeout_secs: u64) -> Child {
-    let redis = h
-        .redis
-        .as_ref()
-        .expect("worker processes need the Redis flavor");
     let config = ChildConfig {
         db_url: h.db.url.clone(),
-        redis_url: redis.url.clone(),
-        prefix: redis.prefix.clone(),
+        redis: h.redis.as_ref().map(|r| (r.url.clone(), r.prefix.clone())),
+        amqp: h
+            .amqp
+            .as_ref()
+            .map(|a| (a.url.clone(), a.namespace.clone())),
         lease_ms: 1_000,
         concurrency,
         shutdown_timeout_secs,

@@ -25,6 +25,16 @@ async fn enqueue_many(h: &Harness, n: usize, sleep_ms: u64) -> Vec<uuid::Uuid> {
     ids
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_a_killed_workers_job_completes_on_another_worker_with_one_effect() {
+    a_killed_workers_job_completes_on_another_worker_with_one_effect(Flavor::Redis).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amqp_a_killed_workers_job_completes_on_another_worker_with_one_effect() {
+    a_killed_workers_job_completes_on_another_worker_with_one_effect(Flavor::Amqp).await;
+}
+
 /// Waits until `n` worker processes have registered their leases.
 async fn wait_for_workers(h: &Harness, n: usize) {
     let redis = h.redis.as_ref().expect("Redis flavor");
@@ -43,9 +53,8 @@ async fn wait_for_workers(h: &Harness, n: usize) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_workers_job_completes_on_another_worker_with_one_effect() {
-    let h = Harness::new(Flavor::Redis).await;
+async fn a_killed_workers_job_completes_on_another_worker_with_one_effect(flavor: Flavor) {
+    let h = Harness::new(flavor).await;
     let mut doomed = child::spawn(&h, 2, 30);
     let ids = enqueue_many(&h, 6, 400).await;
     let victim = loop {

@@ -66,3 +66,8 @@ async fn embedded_concurrent_enqueues_with_one_key_make_one_job() {
 async fn redis_concurrent_enqueues_with_one_key_make_one_job() {
     concurrent_enqueues_with_one_key_make_one_job(Flavor::Redis).await;
 }
+
+#[tokio::test]
+async fn amqp_same_key_returns_the_same_job() {
+    same_key_returns_the_same_job(Flavor::Amqp).await;
+}

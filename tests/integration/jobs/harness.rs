@@ -1,9 +1,11 @@
 //! A job system per test: its own database, its own Redis key prefix, test job bodies, and
 //! workers run in-process or as child processes.
 
-use crate::support::{Backend, TestDb, TestRedis};
+use crate::support::{Backend, TestAmqp, TestDb, TestRedis};
 use rota_entity::enums::{JobKind, JobStatus};
 use rota_entity::job::Model;
+use rota_worker::transport::Backend as QueueBackend;
+use rota_worker::transport::amqp::{AmqpConfig, AmqpQueue};
 use rota_worker::transport::redis::{RedisConfig, RedisQueue};
 use rota_worker::{
     Events, JobBody, JobContext, JobPayload, JobPolicy, Jobs, Policies, Registry, Transport,
@@ -22,8 +24,10 @@ use uuid::Uuid;
 pub enum Flavor {
     /// In-process queues on SQLite: `rota demo`.
     Embedded,
-    /// Redis queues on PostgreSQL: production.
+    /// Redis queues on PostgreSQL: production's `solve`.
     Redis,
+    /// RabbitMQ queues on PostgreSQL: production's other kinds.
+    Amqp,
 }
 
 /// A test job: fails its first `fail_times` tries, optionally reports progress and waits for
@@ -103,6 +107,7 @@ pub fn test_policy() -> JobPolicy {
 pub struct Harness {
     pub db: TestDb,
     pub redis: Option<TestRedis>,
+    pub amqp: Option<TestAmqp>,
     pub jobs: Jobs,
     pub policy: JobPolicy,
 }
@@ -115,7 +120,7 @@ impl Harness {
     pub async fn with_policy(flavor: Flavor, policy: JobPolicy) -> Self {
         let backend = match flavor {
             Flavor::Embedded => Backend::Sqlite,
-            Flavor::Redis => Backend::Postgres,
+            Flavor::Redis | Flavor::Amqp => Backend::Postgres,
         };
         let db = TestDb::new(backend).await;
         ::rota::db::migrate_up(&db.db)
@@ -126,15 +131,31 @@ impl Harness {
             .await
             .expect("effects table");
         let redis = match flavor {
-            Flavor::Embedded => None,
             Flavor::Redis => Some(TestRedis::new().await),
+            Flavor::Embedded | Flavor::Amqp => None,
         };
-        let transport = make_transport(redis.as_ref(), &WorkerId::generate()).await;
-        let jobs = Jobs::new(db.db.clone(), transport, Events::default())
+        let amqp = match flavor {
+            Flavor::Amqp => Some(TestAmqp::new().await),
+            Flavor::Embedded | Flavor::Redis => None,
+        };
+        let transport = make_transport(redis.as_ref(), amqp.as_ref(), &WorkerId::generate()).await;
+        let mut events = Events::default();
+        if let Some(amqp) = &amqp
+            && let QueueBackend::Amqp(queue) = transport.backend(JobKind::Monitor)
+        {
+            let exchange = amqp.events_exchange();
+            let channel = queue
+                .events_channel(&exchange)
+                .await
+                .expect("events channel opens");
+            events = events.with_amqp(channel, exchange);
+        }
+        let jobs = Jobs::new(db.db.clone(), transport, events)
             .with_policies(Policies::default().with(JobKind::Monitor, policy.clone()));
         Self {
             db,
             redis,
+            amqp,
             jobs,
             policy,
         }
@@ -147,14 +168,16 @@ impl Harness {
     /// A worker in this process on the harness's transport (in-process queues are shared).
     pub async fn spawn_worker(&self, body: TestBody, settings: WorkerSettings) -> RunningWorker {
         let id = WorkerId::generate();
-        let jobs = match &self.jobs.transport() {
-            Transport::Embedded(_) => self.jobs.clone(),
-            Transport::Redis(_) => Jobs::new(
+        // In-process queues are shared within the process; servers get a connection per worker.
+        let jobs = if self.redis.is_none() && self.amqp.is_none() {
+            self.jobs.clone()
+        } else {
+            Jobs::new(
                 self.db().clone(),
-                make_transport(self.redis.as_ref(), &id).await,
+                make_transport(self.redis.as_ref(), self.amqp.as_ref(), &id).await,
                 self.jobs.events().clone(),
             )
-            .with_policies(Policies::default().with(JobKind::Monitor, self.policy.clone())),
+            .with_policies(Policies::default().with(JobKind::Monitor, self.policy.clone()))
         };
         let shutdown = CancellationToken::new();
         let worker = Worker::new(jobs, Registry::new().register(body), id, settings);
@@ -215,21 +238,34 @@ impl Harness {
     }
 }
 
-async fn make_transport(redis: Option<&TestRedis>, id: &WorkerId) -> Transport {
-    match redis {
-        None => Transport::embedded(),
-        Some(redis) => {
-            let config = RedisConfig {
-                url: redis.url.clone(),
-                prefix: redis.prefix.clone(),
-                lease: Duration::from_secs(2),
-            };
-            let queue = RedisQueue::connect(config, id.as_str())
-                .await
-                .expect("Redis queue connects");
-            Transport::Redis(Arc::new(queue))
-        }
+/// A transport on the test's Redis prefix or RabbitMQ namespace (or in-process queues).
+async fn make_transport(
+    redis: Option<&TestRedis>,
+    amqp: Option<&TestAmqp>,
+    id: &WorkerId,
+) -> Transport {
+    if let Some(redis) = redis {
+        let config = RedisConfig {
+            url: redis.url.clone(),
+            prefix: redis.prefix.clone(),
+            lease: Duration::from_secs(2),
+        };
+        let queue = RedisQueue::connect(config, id.as_str())
+            .await
+            .expect("Redis queue connects");
+        return Transport::single(QueueBackend::Redis(Arc::new(queue)));
     }
+    if let Some(amqp) = amqp {
+        let config = AmqpConfig {
+            url: amqp.url.clone(),
+            namespace: amqp.namespace.clone(),
+        };
+        let queue = AmqpQueue::connect(config)
+            .await
+            .expect("RabbitMQ queue connects");
+        return Transport::single(QueueBackend::Amqp(Arc::new(queue)));
+    }
+    Transport::embedded()
 }
 
 pub fn settings(concurrency: usize) -> WorkerSettings {

@@ -48,6 +48,17 @@ async fn a_job_failing_every_try_is_dead_with_its_error(flavor: Flavor) {
         let dead = redis.list(&format!("{}:dead", redis.prefix)).await;
         assert_eq!(dead, vec![id.to_string()]);
     }
+    if let Some(amqp) = &h.amqp {
+        let dead = format!("{}.dead", amqp.namespace);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        while amqp.depth(&dead).await == 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the dead job never reached {dead}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 }
 
 async fn a_try_past_its_timeout_fails_and_the_last_one_is_dead(flavor: Flavor) {
@@ -145,7 +156,7 @@ async fn a_cancelled_queued_job_never_runs(flavor: Flavor) {
     );
 }
 
-macro_rules! on_both_transports {
+macro_rules! on_every_transport {
     ($($name:ident),* $(,)?) => {
         mod embedded {
             $(
@@ -163,10 +174,18 @@ macro_rules! on_both_transports {
                 }
             )*
         }
+        mod amqp {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Flavor::Amqp).await;
+                }
+            )*
+        }
     };
 }
 
-on_both_transports!(
+on_every_transport!(
     a_job_failing_twice_succeeds_on_its_third_try,
     a_job_failing_every_try_is_dead_with_its_error,
     a_try_past_its_timeout_fails_and_the_last_one_is_dead,

@@ -74,3 +74,8 @@ async fn embedded_a_job_outliving_the_shutdown_timeout_is_handed_back_and_runs_a
 async fn redis_a_job_outliving_the_shutdown_timeout_is_handed_back_and_runs_again() {
     a_job_outliving_the_shutdown_timeout_is_handed_back_and_runs_again(Flavor::Redis).await;
 }
+
+#[tokio::test]
+async fn amqp_a_job_outliving_the_shutdown_timeout_is_handed_back_and_runs_again() {
+    a_job_outliving_the_shutdown_timeout_is_handed_back_and_runs_again(Flavor::Amqp).await;
+}
