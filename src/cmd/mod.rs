@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` loads settings and dispatches.
 
 mod all;
+mod bench_queue;
 mod demo;
 mod migrate;
 mod seed_demo;
@@ -33,6 +34,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => migrate::run(&settings, args.action).await,
         Command::SeedDemo(args) => seed_demo::run(&settings, &args).await,
         Command::Demo(args) => demo::run(settings, args, db_flag).await,
+        Command::Bench(args) => match args.target {
+            crate::cli::BenchTarget::Queue(queue) => {
+                bench_queue::run(&settings, queue, db_flag).await
+            }
+        },
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! The job system against real servers: the in-process transport on SQLite, the Redis
 //! transport on PostgreSQL, and worker processes that are started, stopped and killed.
 
+mod bench;
 mod child;
 mod crash;
 mod enqueue;

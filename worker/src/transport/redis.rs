@@ -117,7 +117,7 @@ impl Fetcher {
         // Short blocking rounds rather than dropping a blocked command on shutdown: a dropped
         // BLMOVE may still move a job, which then waits in our processing list until `leave`.
         while !shutdown.is_cancelled() {
-            let moved: Option<String> = self
+            let moved: Result<Option<String>, Error> = self
                 .client
                 .blmove(
                     &self.ready,
@@ -126,8 +126,14 @@ impl Fetcher {
                     LMoveDirection::Left,
                     0.5,
                 )
-                .await?;
-            let Some(raw) = moved else { continue };
+                .await;
+            // fred reports a blocking command that waited in vain as a timeout error.
+            let raw = match moved {
+                Ok(Some(raw)) => raw,
+                Ok(None) => continue,
+                Err(err) if *err.kind() == ErrorKind::Timeout => continue,
+                Err(err) => return Err(err.into()),
+            };
             match Uuid::parse_str(&raw) {
                 Ok(id) => return Ok(Some(id)),
                 Err(_) => {
