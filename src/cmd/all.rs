@@ -23,9 +23,14 @@ pub async fn run_with(
     let id = WorkerId::generate();
     let jobs = crate::jobs::connect(&settings, db.clone(), &id).await?;
     let worker = tokio::spawn(
-        Worker::new(jobs, crate::jobs::registry(), id, settings.worker).run(shutdown.clone()),
+        Worker::new(jobs.clone(), crate::jobs::registry(), id, settings.worker)
+            .run(shutdown.clone()),
     );
-    let scheduler = tokio::spawn(rota_scheduler::run(settings.scheduler, shutdown.clone()));
+    let scheduler = tokio::spawn(rota_scheduler::run(
+        settings.scheduler,
+        jobs,
+        shutdown.clone(),
+    ));
     let served = rota_api::serve(listener, AppState::new(db), shutdown.clone()).await;
     shutdown.cancel();
     let _ = tokio::join!(worker, scheduler);

@@ -27,7 +27,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => serve::run(settings).await,
         Command::Worker(_) => worker::run(settings).await,
         Command::Scheduler => {
-            rota_scheduler::run(settings.scheduler, crate::shutdown::on_signal()).await;
+            let db = crate::db::connect(&settings.database).await?;
+            let jobs =
+                crate::jobs::connect(&settings, db, &rota_worker::WorkerId::generate()).await?;
+            rota_scheduler::run(settings.scheduler, jobs, crate::shutdown::on_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::All(_) => all::run(settings).await,

@@ -8,4 +8,5 @@ mod enqueue;
 mod events;
 mod harness;
 mod lifecycle;
+mod scheduler;
 mod shutdown;
