@@ -5,6 +5,7 @@
 //! A job body is one module implementing [`JobBody`] for a payload type; a process registers
 //! its bodies in a [`Registry`] and runs a [`Worker`].
 
+pub mod cache;
 mod events;
 mod handler;
 mod identity;

@@ -167,6 +167,16 @@ impl Harness {
 
     /// A worker in this process on the harness's transport (in-process queues are shared).
     pub async fn spawn_worker(&self, body: TestBody, settings: WorkerSettings) -> RunningWorker {
+        self.spawn_registry(Registry::new().register(body), settings)
+            .await
+    }
+
+    /// A worker running the bodies of `registry`.
+    pub async fn spawn_registry(
+        &self,
+        registry: Registry,
+        settings: WorkerSettings,
+    ) -> RunningWorker {
         let id = WorkerId::generate();
         // In-process queues are shared within the process; servers get a connection per worker.
         let jobs = if self.redis.is_none() && self.amqp.is_none() {
@@ -180,7 +190,7 @@ impl Harness {
             .with_policies(Policies::default().with(JobKind::Monitor, self.policy.clone()))
         };
         let shutdown = CancellationToken::new();
-        let worker = Worker::new(jobs, Registry::new().register(body), id, settings);
+        let worker = Worker::new(jobs, registry, id, settings);
         let handle = tokio::spawn(worker.run(shutdown.clone()));
         RunningWorker { shutdown, handle }
     }

@@ -2,6 +2,7 @@
 //! transport on PostgreSQL, and worker processes that are started, stopped and killed.
 
 mod bench;
+mod cache;
 mod child;
 mod crash;
 mod enqueue;
