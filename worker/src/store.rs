@@ -7,7 +7,8 @@ use rota_entity::enums::{JobKind, JobStatus};
 use rota_entity::job::{ActiveModel, Column, Entity, Model};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -93,7 +94,7 @@ pub(crate) enum Claim {
 /// A job whose tries are used up is `dead` instead of run once more.
 pub(crate) async fn claim(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<Claim, DbErr> {
     let now = Utc::now();
-    let taken = Entity::update_many()
+    let update = Entity::update_many()
         .col_expr(Column::Status, Expr::value(JobStatus::Running))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::WorkerId, Expr::value(worker))
@@ -108,14 +109,16 @@ pub(crate) async fn claim(db: &DatabaseConnection, id: Uuid, worker: &str) -> Re
                 .or(Column::Status
                     .eq(JobStatus::Running)
                     .and(Column::WorkerId.ne(worker))),
-        )
-        .exec(db)
-        .await?
-        .rows_affected;
-    let job = get(db, id).await?;
-    if taken == 1 {
-        return Ok(job.map_or(Claim::Skip(None), Claim::Run));
+        );
+    // One round trip where the database can return the updated row (PostgreSQL).
+    if db.support_returning() {
+        if let Some(job) = update.exec_with_returning(db).await?.into_iter().next() {
+            return Ok(Claim::Run(job));
+        }
+    } else if update.exec(db).await?.rows_affected == 1 {
+        return Ok(get(db, id).await?.map_or(Claim::Skip(None), Claim::Run));
     }
+    let job = get(db, id).await?;
     let Some(job) = job else {
         return Ok(Claim::Skip(None));
     };
