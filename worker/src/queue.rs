@@ -90,8 +90,10 @@ impl Jobs {
         .await?;
         tracing::Span::current().record("job_id", tracing::field::display(job.id));
         if created {
-            self.transport.push(job.kind, job.id).await?;
+            // The row is queued already; announcing it before the push keeps `queued` ahead of
+            // the worker's `running`.
             self.events.publish(JobEvent::of(&job));
+            self.transport.push(job.kind, job.id).await?;
         }
         Ok(Enqueued { job, created })
     }

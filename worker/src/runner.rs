@@ -106,6 +106,8 @@ impl Worker {
         });
         let permits = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
         let tracker = TaskTracker::new();
+        // Stopped by `shutdown`, or by a fetch loop whose connection is gone for good.
+        let stop = shutdown.child_token();
         let mut loops = tokio::task::JoinSet::new();
         for (kind, fetcher) in fetchers {
             loops.spawn(fetch_loop(
@@ -114,10 +116,16 @@ impl Worker {
                 fetcher,
                 Arc::clone(&permits),
                 tracker.clone(),
-                shutdown.clone(),
+                stop.clone(),
             ));
         }
-        while loops.join_next().await.is_some() {}
+        let mut lost = None;
+        while let Some(ended) = loops.join_next().await {
+            if let Ok(Err(err)) = ended {
+                stop.cancel();
+                lost.get_or_insert(err);
+            }
+        }
 
         tracker.close();
         let grace = Duration::from_secs(self.settings.shutdown_timeout_secs);
@@ -135,7 +143,7 @@ impl Worker {
         upkeep_stop.cancel();
         let _ = upkeep.await;
         tracing::info!("worker stopped");
-        Ok(())
+        lost.map_or(Ok(()), Err)
     }
 }
 
@@ -164,25 +172,31 @@ async fn fetch_loop(
     permits: Arc<Semaphore>,
     tracker: TaskTracker,
     shutdown: CancellationToken,
-) {
+) -> Result<(), TransportError> {
     loop {
         let permit = tokio::select! {
             permit = Arc::clone(&permits).acquire_owned() => match permit {
                 Ok(permit) => permit,
-                Err(_) => return,
+                Err(_) => return Ok(()),
             },
-            () = shutdown.cancelled() => return,
+            () = shutdown.cancelled() => return Ok(()),
         };
         match fetcher.next(&shutdown).await {
             Ok(Some(id)) => {
                 tracker.spawn(execute(Arc::clone(&shared), kind, id, permit));
             }
-            Ok(None) => return,
+            Ok(None) => return Ok(()),
+            Err(err @ TransportError::ConsumerGone) => {
+                // No reconnect here: stop cleanly and let the supervisor start a fresh worker;
+                // the broker has requeued what this one held.
+                tracing::error!(%err, queue = queue_name(kind), "stopping the worker");
+                return Err(err);
+            }
             Err(err) => {
                 tracing::warn!(%err, queue = queue_name(kind), "fetching a job failed; retrying");
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    () = shutdown.cancelled() => return,
+                    () = shutdown.cancelled() => return Ok(()),
                 }
             }
         }

@@ -358,10 +358,16 @@ impl Fetcher {
                 delivery = self.consumer.next() => delivery,
                 () = shutdown.cancelled() => return Ok(None),
             };
-            let Some(delivery) = delivery else {
-                return Ok(None);
+            let delivery = match delivery {
+                Some(Ok(delivery)) => delivery,
+                // The stream ends, or fails, when the channel or connection is gone.
+                None | Some(Err(_)) if shutdown.is_cancelled() => return Ok(None),
+                None => return Err(TransportError::ConsumerGone),
+                Some(Err(err)) => {
+                    tracing::warn!(%err, "RabbitMQ consumer failed");
+                    return Err(TransportError::ConsumerGone);
+                }
             };
-            let delivery = delivery?;
             let parsed = std::str::from_utf8(&delivery.data)
                 .ok()
                 .and_then(|text| Uuid::parse_str(text).ok());

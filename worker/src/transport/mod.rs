@@ -30,6 +30,8 @@ pub enum TransportError {
     Amqp(#[from] lapin::Error),
     #[error("RabbitMQ did not confirm a publish")]
     NotConfirmed,
+    #[error("the RabbitMQ consumer was closed (connection or channel lost)")]
+    ConsumerGone,
     #[error("the in-process queue for {0:?} is closed")]
     Closed(JobKind),
 }

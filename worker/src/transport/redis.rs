@@ -147,7 +147,10 @@ impl Fetcher {
 }
 
 async fn connect(url: &str) -> Result<Client, TransportError> {
-    let client = Builder::from_config(Config::from_url(url)?).build()?;
+    // Reconnect for ever after a lost connection (the first connect still fails fast).
+    let client = Builder::from_config(Config::from_url(url)?)
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
+        .build()?;
     client.init().await?;
     Ok(client)
 }
