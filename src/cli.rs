@@ -70,6 +70,34 @@ pub enum Command {
     Bench(BenchArgs),
 }
 
+/// Which queue backend to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BenchBackend {
+    Redis,
+    Amqp,
+    Embedded,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchQueueArgs {
+    /// Queue backend.
+    #[arg(long, value_enum)]
+    pub backend: BenchBackend,
+    /// Jobs to run end to end.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: u64,
+    /// Jobs the worker runs at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// Idle-queue pickups to time, one job at a time.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    pub pickups: u64,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Where the HTTP server listens.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -219,6 +247,12 @@ pub struct BenchArgs {
 pub enum BenchTarget {
     /// Solve Curtois & Qu instances and compare with the published best known objectives.
     Curtois(BenchCurtoisArgs),
+    /// Run no-op jobs end to end through a queue backend and compare with the raw client.
+    ///
+    /// Uses `--db` if given, else a temporary SQLite file; Redis and RabbitMQ come from
+    /// `redis.url` / `amqp.url` (REDIS_URL, AMQP_URL), under a fresh key prefix or namespace
+    /// that is removed afterwards.
+    Queue(BenchQueueArgs),
 }
 
 #[derive(Debug, Args)]

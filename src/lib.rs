@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod db;
+pub mod jobs;
 pub mod redact;
 pub mod seed;
 pub mod settings;

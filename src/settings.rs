@@ -50,17 +50,49 @@ impl Default for DatabaseSettings {
 }
 
 /// Redis, for the low-latency job queue and the cache. Unset: in-process queue and cache.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSettings {
     pub url: Option<String>,
+    /// Prefix of the job queue's keys.
+    pub queue_prefix: String,
+    /// Seconds a worker may go without a heartbeat before its jobs are delivered again.
+    pub lease_secs: u64,
+    /// Queues on Redis when RabbitMQ is configured too (the others go to RabbitMQ). Without
+    /// RabbitMQ every queue is on Redis.
+    pub queues: Vec<String>,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            queue_prefix: "rota:jobs".into(),
+            lease_secs: 30,
+            queues: vec!["solve".into()],
+        }
+    }
 }
 
 /// RabbitMQ, for durable job queues and events. Unset: in-process queues and events.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AmqpSettings {
     pub url: Option<String>,
+    /// Prefix of the job exchanges and queues (`<namespace>.jobs`, `<namespace>.solve`, …).
+    pub namespace: String,
+    /// Topic exchange of job events (routing key `job.<kind>.<status>`).
+    pub events_exchange: String,
+}
+
+impl Default for AmqpSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            namespace: "rota".into(),
+            events_exchange: "rota.events".into(),
+        }
+    }
 }
 
 /// Settings given on the command line; `None` leaves the lower layers' value.
@@ -145,6 +177,17 @@ impl Settings {
         }
         if let Some(url) = &self.amqp.url {
             check_url("amqp.url", url, &["amqp", "amqps"])?;
+        }
+        if self.redis.lease_secs == 0 {
+            bail!("redis.lease_secs must be at least 1");
+        }
+        if let Some(bad) = self
+            .redis
+            .queues
+            .iter()
+            .find(|q| rota_worker::kind_of_queue(q).is_none())
+        {
+            bail!("redis.queues: unknown queue '{bad}' (known: solve, forecast, retrain, monitor)");
         }
         if self.database.max_connections == 0 {
             bail!("database.max_connections must be at least 1");

@@ -2,7 +2,7 @@
 
 use crate::settings::Settings;
 use rota_api::AppState;
-use rota_worker::WorkerId;
+use rota_worker::{Worker, WorkerId};
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
@@ -20,13 +20,17 @@ pub async fn run_with(
     listener: tokio::net::TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let worker = tokio::spawn(rota_worker::run(
-        db.clone(),
-        settings.worker,
-        WorkerId::generate(),
+    let id = WorkerId::generate();
+    let jobs = crate::jobs::connect(&settings, db.clone(), &id).await?;
+    let worker = tokio::spawn(
+        Worker::new(jobs.clone(), crate::jobs::registry(), id, settings.worker)
+            .run(shutdown.clone()),
+    );
+    let scheduler = tokio::spawn(rota_scheduler::run(
+        settings.scheduler,
+        jobs,
         shutdown.clone(),
     ));
-    let scheduler = tokio::spawn(rota_scheduler::run(settings.scheduler, shutdown.clone()));
     let served = rota_api::serve(listener, AppState::new(db), shutdown.clone()).await;
     shutdown.cancel();
     let _ = tokio::join!(worker, scheduler);

@@ -1,18 +1,13 @@
-//! `rota bench`: benchmarks with published or measured baselines.
+//! `rota bench curtois`: the solver on the Curtois & Qu benchmark.
 
-use crate::cli::{BenchCurtoisArgs, BenchTarget};
+use crate::cli::BenchCurtoisArgs;
 use anyhow::Context;
 use rota_solver::{Summary, format_bench_table, parse_best_known, parse_curtois, solve};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(target: BenchTarget) -> anyhow::Result<ExitCode> {
-    match target {
-        BenchTarget::Curtois(args) => curtois(&args),
-    }
-}
-
-fn curtois(args: &BenchCurtoisArgs) -> anyhow::Result<ExitCode> {
+/// `rota bench curtois`: solve each instance, then print the table against the best known.
+pub fn curtois(args: &BenchCurtoisArgs) -> anyhow::Result<ExitCode> {
     let options = super::solve_file::solve_options(args.time_limit, args.threads, 0)?;
     let best_path = args.dir.join("best_known.tsv");
     let best = if best_path.exists() {

@@ -2,6 +2,7 @@
 
 mod all;
 mod bench;
+mod bench_queue;
 mod demo;
 mod forecast_file;
 mod migrate;
@@ -30,7 +31,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => serve::run(settings).await,
         Command::Worker(_) => worker::run(settings).await,
         Command::Scheduler => {
-            rota_scheduler::run(settings.scheduler, crate::shutdown::on_signal()).await;
+            let db = crate::db::connect(&settings.database).await?;
+            let jobs =
+                crate::jobs::connect(&settings, db, &rota_worker::WorkerId::generate()).await?;
+            rota_scheduler::run(settings.scheduler, jobs, crate::shutdown::on_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::All(_) => all::run(settings).await,
@@ -39,7 +43,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(settings, args, db_flag).await,
         Command::Token(args) => token::run(&settings, args.action).await,
         Command::SolveFile(args) => solve_file::run(&args),
-        Command::Bench(args) => bench::run(args.target),
+        Command::Bench(args) => match args.target {
+            crate::cli::BenchTarget::Queue(queue) => {
+                bench_queue::run(&settings, queue, db_flag).await
+            }
+            crate::cli::BenchTarget::Curtois(curtois) => bench::curtois(&curtois),
+        },
         Command::ForecastFile(args) => forecast_file::run(&args),
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);

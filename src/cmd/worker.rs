@@ -3,7 +3,7 @@
 use crate::cli::WorkerArgs;
 use crate::settings::Settings;
 use anyhow::Context;
-use rota_worker::WorkerId;
+use rota_worker::{Worker, WorkerId};
 use std::process::ExitCode;
 
 /// Applies the worker's own flags on top of the loaded settings.
@@ -19,12 +19,11 @@ pub fn apply_args(settings: &mut Settings, args: &WorkerArgs) -> anyhow::Result<
 
 pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     let db = crate::db::connect(&settings.database).await?;
-    rota_worker::run(
-        db,
-        settings.worker,
-        WorkerId::generate(),
-        crate::shutdown::on_signal(),
-    )
-    .await;
+    let id = WorkerId::generate();
+    let jobs = crate::jobs::connect(&settings, db, &id).await?;
+    Worker::new(jobs, crate::jobs::registry(), id, settings.worker)
+        .run(crate::shutdown::on_signal())
+        .await
+        .context("the worker stopped on a queue error")?;
     Ok(ExitCode::SUCCESS)
 }

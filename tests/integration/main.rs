@@ -10,5 +10,6 @@ mod config;
 mod demo;
 mod domain_cli;
 mod entities;
+mod jobs;
 mod migrations;
 mod seed;

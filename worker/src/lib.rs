@@ -1,27 +1,31 @@
-//! rota's job worker: takes jobs from the queues it is given and runs them.
+//! rota's job worker and job system: the one `enqueue` ([`Jobs::enqueue`]), the `jobs` table
+//! as the source of truth for status, transports (in-process, Redis), retries with backoff,
+//! dead-lettering, timeouts, cancellation, progress, events and graceful shutdown.
+//!
+//! A job body is one module implementing [`JobBody`] for a payload type; a process registers
+//! its bodies in a [`Registry`] and runs a [`Worker`].
 
+pub mod cache;
+mod events;
+mod handler;
 mod identity;
+mod payloads;
+mod policy;
+mod queue;
+mod runner;
 mod settings;
+mod store;
+pub mod transport;
 
+pub use events::{Events, JobEvent};
+pub use handler::{JobBody, JobContext, Registry};
 pub use identity::WorkerId;
+pub use payloads::{
+    CoverSource, ForecastPayload, JobPayload, MonitorPayload, Pin, RetrainPayload, SolvePayload,
+    kind_of_queue, queue_name,
+};
+pub use policy::{JobPolicy, Policies};
+pub use queue::{Enqueued, Jobs, JobsError};
+pub use runner::Worker;
 pub use settings::{QUEUES, SettingsError, WorkerSettings};
-
-use sea_orm::DatabaseConnection;
-use tokio_util::sync::CancellationToken;
-
-/// Runs a worker until `shutdown` is cancelled.
-#[tracing::instrument(skip_all, fields(worker = %id))]
-pub async fn run(
-    _db: DatabaseConnection,
-    settings: WorkerSettings,
-    id: WorkerId,
-    shutdown: CancellationToken,
-) {
-    tracing::info!(
-        queues = %settings.queues.join(","),
-        concurrency = settings.concurrency,
-        "worker started"
-    );
-    shutdown.cancelled().await;
-    tracing::info!("worker stopped");
-}
+pub use transport::{Transport, TransportError};

@@ -13,6 +13,8 @@ pub struct WorkerSettings {
     pub queues: Vec<String>,
     /// Jobs run at once by this worker process.
     pub concurrency: usize,
+    /// On shutdown, how long in-flight jobs may run on before they are handed back.
+    pub shutdown_timeout_secs: u64,
 }
 
 /// A worker setting that cannot work.
@@ -31,6 +33,7 @@ impl Default for WorkerSettings {
         Self {
             queues: QUEUES.iter().map(|q| (*q).to_string()).collect(),
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            shutdown_timeout_secs: 30,
         }
     }
 }
@@ -67,6 +70,7 @@ mod tests {
         let settings = WorkerSettings {
             queues: vec!["solve".into(), "bake".into()],
             concurrency: 1,
+            ..WorkerSettings::default()
         };
         let err = settings.check().expect_err("bake is no queue");
         assert!(err.to_string().contains("'bake'"));

@@ -1,7 +1,11 @@
 //! Shared test fixtures.
 
+pub mod amqp;
 pub mod db;
 pub mod http;
+pub mod redis;
 pub mod rota_bin;
 
+pub use amqp::TestAmqp;
 pub use db::{Backend, TestDb};
+pub use redis::TestRedis;

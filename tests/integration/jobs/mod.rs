@@ -1,0 +1,13 @@
+//! The job system against real servers: the in-process transport on SQLite, the Redis
+//! transport on PostgreSQL, and worker processes that are started, stopped and killed.
+
+mod bench;
+mod cache;
+mod child;
+mod crash;
+mod enqueue;
+mod events;
+mod harness;
+mod lifecycle;
+mod scheduler;
+mod shutdown;
