@@ -76,5 +76,5 @@ pub async fn connect(
 /// The job bodies of this binary. The solve, forecast, retrain and monitor bodies register
 /// here as the solver and forecast crates land; a worker consumes only registered kinds.
 pub fn registry() -> Registry {
-    Registry::new()
+    Registry::new().register(rota_worker::SolveBody)
 }

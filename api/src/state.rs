@@ -12,6 +12,8 @@ pub struct AppState {
     pub started: Instant,
     pub tokens: TokenCache,
     pub metrics: Option<PrometheusHandle>,
+    /// The job system; absent only in tests of read-only routes.
+    pub jobs: Option<rota_worker::Jobs>,
 }
 
 impl AppState {
@@ -21,6 +23,13 @@ impl AppState {
             started: Instant::now(),
             tokens: TokenCache::default(),
             metrics: crate::metrics::install(),
+            jobs: None,
         }
+    }
+
+    /// This state with the job system that POSTs enqueue on.
+    pub fn with_jobs(mut self, jobs: rota_worker::Jobs) -> Self {
+        self.jobs = Some(jobs);
+        self
     }
 }

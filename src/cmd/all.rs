@@ -28,10 +28,11 @@ pub async fn run_with(
     );
     let scheduler = tokio::spawn(rota_scheduler::run(
         settings.scheduler,
-        jobs,
+        jobs.clone(),
         shutdown.clone(),
     ));
-    let served = rota_api::serve(listener, AppState::new(db), shutdown.clone()).await;
+    let state = AppState::new(db).with_jobs(jobs);
+    let served = rota_api::serve(listener, state, shutdown.clone()).await;
     shutdown.cancel();
     let _ = tokio::join!(worker, scheduler);
     served?;

@@ -30,12 +30,15 @@ pub fn curtois(args: &BenchCurtoisArgs) -> anyhow::Result<ExitCode> {
     for number in instances {
         let name = format!("Instance{number}");
         let path = args.dir.join(format!("{name}.txt"));
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let problem = parse_curtois(&text).with_context(|| format!("{} is not a valid instance", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let problem = parse_curtois(&text)
+            .with_context(|| format!("{} is not a valid instance", path.display()))?;
         let span = tracing::info_span!("bench", instance = %name);
         let _entered = span.enter();
         tracing::info!(staff = problem.staff.len(), days = problem.days, "solving");
-        let solution = solve(&problem, &options).with_context(|| format!("solving {name} failed"))?;
+        let solution =
+            solve(&problem, &options).with_context(|| format!("solving {name} failed"))?;
         let row = Summary::new(&name, &problem, &solution);
         if args.json {
             println!("{}", serde_json::to_string(&row)?);
@@ -53,7 +56,11 @@ pub fn curtois(args: &BenchCurtoisArgs) -> anyhow::Result<ExitCode> {
         print!("{}", format_bench_table(&rows, &best));
     }
     let all_valid = rows.iter().all(|r: &Summary| r.valid);
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The N of every `InstanceN.txt` in `dir`, ascending.
@@ -63,7 +70,10 @@ fn instances_in(dir: &Path) -> anyhow::Result<Vec<u32>> {
         .filter_map(|entry| entry.ok())
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            name.strip_prefix("Instance")?.strip_suffix(".txt")?.parse().ok()
+            name.strip_prefix("Instance")?
+                .strip_suffix(".txt")?
+                .parse()
+                .ok()
         })
         .collect();
     found.sort_unstable();

@@ -55,7 +55,9 @@ pub async fn run(
     let token =
         rota_api::auth::create_token(&db, rota_entity::TokenRole::Admin, Some("demo".into()))
             .await?;
-    println!("rota demo is running: dashboard at http://{addr}/#/?token={token}  (Ctrl-C stops it)");
+    println!(
+        "rota demo is running: dashboard at http://{addr}/#/?token={token}  (Ctrl-C stops it)"
+    );
     println!("admin API token: {token}");
     super::all::run_with(settings, db, listener, crate::shutdown::on_signal()).await?;
     Ok(ExitCode::SUCCESS)

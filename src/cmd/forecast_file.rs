@@ -3,21 +3,24 @@
 use crate::cli::ForecastFileArgs;
 use anyhow::Context;
 use rota_forecast::{
-    ForecastOptions, Holdout, Horizon, StanOptimizer, UnitName, format_forecast_csv,
-    forecast_series, parse_series_csv,
+    ForecastOptions, Holdout, Horizon, StanOptimizer, UnitName, forecast_series,
+    format_forecast_csv, parse_series_csv,
 };
 use std::process::ExitCode;
 
 pub fn run(args: &ForecastFileArgs) -> anyhow::Result<ExitCode> {
     let path = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
     let stem = args
         .file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "series".into());
-    let unit = UnitName::parse(&stem).with_context(|| format!("cannot name the series after {path}"))?;
-    let series = parse_series_csv(unit, &text).with_context(|| format!("{path} is not a valid series"))?;
+    let unit =
+        UnitName::parse(&stem).with_context(|| format!("cannot name the series after {path}"))?;
+    let series =
+        parse_series_csv(unit, &text).with_context(|| format!("{path} is not a valid series"))?;
     let options = ForecastOptions {
         horizon: Horizon::new(args.horizon).context("invalid --horizon")?,
         holdout: Holdout::new(args.holdout).context("invalid --holdout")?,

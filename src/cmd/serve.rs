@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     let db = crate::db::connect(&settings.database).await?;
+    let jobs =
+        crate::jobs::connect(&settings, db.clone(), &rota_worker::WorkerId::generate()).await?;
     let listener = rota_api::bind(&settings.server).await?;
-    rota_api::serve(listener, AppState::new(db), crate::shutdown::on_signal()).await?;
+    let state = AppState::new(db).with_jobs(jobs);
+    rota_api::serve(listener, state, crate::shutdown::on_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

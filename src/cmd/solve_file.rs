@@ -13,8 +13,10 @@ const EXIT_TIMED_OUT: u8 = 4;
 
 pub fn run(args: &SolveFileArgs) -> anyhow::Result<ExitCode> {
     let path = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
-    let problem = parse_curtois(&text).with_context(|| format!("{path} is not a valid instance"))?;
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
+    let problem =
+        parse_curtois(&text).with_context(|| format!("{path} is not a valid instance"))?;
     let options = solve_options(args.time_limit, args.threads, args.seed)?;
     let solution = solve(&problem, &options).with_context(|| format!("solving {path} failed"))?;
     let instance = args
@@ -50,7 +52,10 @@ pub fn solve_options(time_limit: f64, threads: u32, seed: u64) -> anyhow::Result
 }
 
 fn print_summary(summary: &Summary, solution: &rota_solver::Solution) {
-    println!("instance   {} ({} staff, {} days)", summary.instance, summary.staff, summary.days);
+    println!(
+        "instance   {} ({} staff, {} days)",
+        summary.instance, summary.staff, summary.days
+    );
     println!("status     {}", summary.status);
     match summary.objective {
         Some(objective) => println!("objective  {objective}"),
@@ -63,12 +68,22 @@ fn print_summary(summary: &Summary, solution: &rota_solver::Solution) {
         println!("gap        {:.2} %", 100.0 * gap);
     }
     println!("seconds    {:.1}", summary.seconds);
-    println!("valid      {}", if summary.valid { "yes (independent validator)" } else { "NO" });
+    println!(
+        "valid      {}",
+        if summary.valid {
+            "yes (independent validator)"
+        } else {
+            "NO"
+        }
+    );
     if let Some(validation) = &solution.validation {
         let e = &validation.explanation;
         println!(
             "penalties  cover under {}, cover over {}, on-requests {}, off-requests {}",
-            e.by_kind.cover_under, e.by_kind.cover_over, e.by_kind.on_requests, e.by_kind.off_requests
+            e.by_kind.cover_under,
+            e.by_kind.cover_over,
+            e.by_kind.on_requests,
+            e.by_kind.off_requests
         );
         println!(
             "           {} uncovered shift(s), {} unmet request(s)",
@@ -79,7 +94,10 @@ fn print_summary(summary: &Summary, solution: &rota_solver::Solution) {
     if let Status::Infeasible { explanation } = &solution.status {
         println!("infeasible {}", explanation.summary);
         for conflict in &explanation.conflicts {
-            println!("           {}: {:?}: {}", conflict.staff, conflict.rule, conflict.detail);
+            println!(
+                "           {}: {:?}: {}",
+                conflict.staff, conflict.rule, conflict.detail
+            );
         }
     }
 }

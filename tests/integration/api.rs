@@ -35,8 +35,15 @@ impl TestApp {
         let admin = token(TokenRole::Admin).await.expect("token");
         let planner = token(TokenRole::Planner).await.expect("token");
         let viewer = token(TokenRole::Viewer).await.expect("token");
+        let jobs = rota::jobs::connect(
+            &rota::settings::Settings::default(),
+            db.db.clone(),
+            &rota_worker::WorkerId::generate(),
+        )
+        .await
+        .expect("in-process job system");
         Self {
-            app: rota_api::app(AppState::new(db.db.clone())),
+            app: rota_api::app(AppState::new(db.db.clone()).with_jobs(jobs)),
             admin,
             planner,
             viewer,
@@ -619,7 +626,12 @@ async fn metrics_expose_request_latency_by_route() {
     );
 }
 
-async fn insert_model(db: &sea_orm::DatabaseConnection, unit: i32, version: i32, status: rota_entity::ModelStatus) {
+async fn insert_model(
+    db: &sea_orm::DatabaseConnection,
+    unit: i32,
+    version: i32,
+    status: rota_entity::ModelStatus,
+) {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
     rota_entity::model_version::ActiveModel {
@@ -663,11 +675,28 @@ async fn activating_an_archived_version_rolls_back_and_archives_the_active_one()
     assert_eq!(rollback.status, StatusCode::OK, "{}", rollback.text);
     assert_eq!(rollback.body["active"], true);
 
-    let list = app.get(&format!("/api/v1/units/{unit}/models"), &app.viewer).await;
-    let statuses: Vec<(i64, String)> = list.body["items"].as_array().expect("items").iter()
-        .map(|m| (m["version"].as_i64().expect("v"), m["status"].as_str().expect("s").to_string()))
+    let list = app
+        .get(&format!("/api/v1/units/{unit}/models"), &app.viewer)
+        .await;
+    let statuses: Vec<(i64, String)> = list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| {
+            (
+                m["version"].as_i64().expect("v"),
+                m["status"].as_str().expect("s").to_string(),
+            )
+        })
         .collect();
-    assert_eq!(statuses, [(3, "rejected".into()), (2, "archived".into()), (1, "active".into())]);
+    assert_eq!(
+        statuses,
+        [
+            (3, "rejected".into()),
+            (2, "archived".into()),
+            (1, "active".into())
+        ]
+    );
 }
 
 #[tokio::test]
@@ -713,7 +742,12 @@ async fn jobs_read_back_with_status_progress_and_filters() {
     assert_eq!(done.body["items"].as_array().map(Vec::len), Some(0));
     let bad = app.get("/api/v1/jobs?status=sleeping", &app.viewer).await;
     assert_eq!(bad.body["field"], "status");
-    let missing = app.get(&format!("/api/v1/jobs/{}", uuid::Uuid::new_v4()), &app.viewer).await;
+    let missing = app
+        .get(
+            &format!("/api/v1/jobs/{}", uuid::Uuid::new_v4()),
+            &app.viewer,
+        )
+        .await;
     assert_problem(&missing, StatusCode::NOT_FOUND, "not_found");
 }
 
@@ -727,7 +761,9 @@ async fn forecast_rota_and_report_reads_show_what_is_stored() {
     let early = app.shift(unit as i64, "E").await as i32;
 
     // No model yet: an empty forecast, not an error.
-    let empty = app.get(&format!("/api/v1/units/{unit}/forecast"), &app.viewer).await;
+    let empty = app
+        .get(&format!("/api/v1/units/{unit}/forecast"), &app.viewer)
+        .await;
     assert_eq!(empty.status, StatusCode::OK);
     assert_eq!(empty.body["model_version"], Value::Null);
 
@@ -754,14 +790,19 @@ async fn forecast_rota_and_report_reads_show_what_is_stored() {
         .expect("forecast row");
     }
     let ranged = app
-        .get(&format!("/api/v1/units/{unit}/forecast?from=2026-12-02&to=2026-12-03"), &app.viewer)
+        .get(
+            &format!("/api/v1/units/{unit}/forecast?from=2026-12-02&to=2026-12-03"),
+            &app.viewer,
+        )
         .await;
     assert_eq!(ranged.body["model_version"], 1);
     assert_eq!(ranged.body["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(ranged.body["items"][0]["yhat"], 7.0);
     assert_eq!(ranged.body["items"][0]["shift"], "E");
 
-    let none = app.get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer).await;
+    let none = app
+        .get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer)
+        .await;
     assert_problem(&none, StatusCode::NOT_FOUND, "not_found");
     let nurse = staff::ActiveModel {
         unit_id: Set(unit),
@@ -809,13 +850,17 @@ async fn forecast_rota_and_report_reads_show_what_is_stored() {
     .insert(db)
     .await
     .expect("assignment");
-    let latest = app.get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer).await;
+    let latest = app
+        .get(&format!("/api/v1/units/{unit}/rotas/latest"), &app.viewer)
+        .await;
     assert_eq!(latest.status, StatusCode::OK, "{}", latest.text);
     assert_eq!(latest.body["status"], "optimal");
     assert_eq!(latest.body["assignments"][0]["staff"], "Rosa");
     assert_eq!(latest.body["assignments"][0]["shift"], "E");
     assert_eq!(latest.body["explanation"]["by_kind"]["cover_under"], 12);
-    let by_id = app.get(&format!("/api/v1/rotas/{}", stored.id), &app.viewer).await;
+    let by_id = app
+        .get(&format!("/api/v1/rotas/{}", stored.id), &app.viewer)
+        .await;
     assert_eq!(by_id.body["id"], latest.body["id"]);
 
     report::ActiveModel {
@@ -838,12 +883,159 @@ async fn forecast_rota_and_report_reads_show_what_is_stored() {
 async fn dashboard_is_served_from_the_binary_and_stays_small() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let mut total = 0;
-    for (path, kind) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/app.js", "text/javascript"),
+        ("/app.css", "text/css"),
+    ] {
         let reply = app.send("GET", path, None, "", vec![]).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
-        assert!(reply.content_type.starts_with(kind), "{path}: {}", reply.content_type);
+        assert!(
+            reply.content_type.starts_with(kind),
+            "{path}: {}",
+            reply.content_type
+        );
         total += reply.text.len();
     }
     // The whole first load, uncompressed.
     assert!(total < 500 * 1024, "dashboard is {total} bytes");
+}
+
+#[tokio::test]
+async fn solve_is_accepted_as_a_job_once_per_idempotency_key() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let unit = app.unit("ICU").await;
+    let path = format!("/api/v1/units/{unit}/solve");
+    let body = json!({"horizon_start": "2026-11-30", "days": 28, "time_limit": 5});
+    let send = |key: &'static str| {
+        let request = Request::builder()
+            .method("POST")
+            .uri(path.clone())
+            .header(header::AUTHORIZATION, format!("Bearer {}", app.planner))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", key)
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        app.app.clone().oneshot(request)
+    };
+    let first = send("ward-7-dec").await.expect("answer");
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let location = first.headers()[header::LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let second = send("ward-7-dec").await.expect("answer");
+    assert_eq!(
+        second.headers()[header::LOCATION].to_str().expect("ascii"),
+        location
+    );
+    let other = send("ward-7-jan").await.expect("answer");
+    assert_ne!(
+        other.headers()[header::LOCATION].to_str().expect("ascii"),
+        location
+    );
+
+    let job = app.get(&location, &app.viewer).await;
+    assert_eq!(job.body["status"], "queued");
+    assert_eq!(job.body["kind"], "solve");
+
+    let not_monday = app
+        .json(
+            "POST",
+            &path,
+            &app.planner,
+            json!({"horizon_start": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(
+        not_monday.body["field"], "horizon_start",
+        "{}",
+        not_monday.text
+    );
+    let bad_cover = app
+        .json(
+            "POST",
+            &path,
+            &app.planner,
+            json!({"horizon_start": "2026-11-30", "cover": "guess"}),
+        )
+        .await;
+    assert_eq!(bad_cover.body["field"], "cover");
+    let viewer = app
+        .json(
+            "POST",
+            &path,
+            &app.viewer,
+            json!({"horizon_start": "2026-11-30"}),
+        )
+        .await;
+    assert_problem(&viewer, StatusCode::FORBIDDEN, "forbidden");
+}
+
+#[tokio::test]
+async fn cancelling_a_queued_job_ends_its_event_stream() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let unit = app.unit("ICU").await;
+    let accepted = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/forecast"),
+            &app.planner,
+            json!({"horizon_days": 28}),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{}", accepted.text);
+    let location = accepted.location.expect("Location");
+
+    let cancelled = app
+        .send("DELETE", &location, Some(&app.planner), "", vec![])
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    assert_eq!(cancelled.body["status"], "cancelled");
+
+    // The stream sends the job's state and ends, because the job has ended.
+    let events = app
+        .send(
+            "GET",
+            &format!("{location}/events"),
+            Some(&app.viewer),
+            "",
+            vec![],
+        )
+        .await;
+    assert_eq!(events.status, StatusCode::OK);
+    assert!(
+        events.content_type.starts_with("text/event-stream"),
+        "{}",
+        events.content_type
+    );
+    assert!(events.text.contains("event: job"), "{}", events.text);
+    assert!(
+        events.text.contains("\"status\":\"cancelled\""),
+        "{}",
+        events.text
+    );
+
+    let retrain_by_planner = app
+        .json("POST", "/api/v1/retrain", &app.planner, json!({}))
+        .await;
+    assert_problem(&retrain_by_planner, StatusCode::FORBIDDEN, "forbidden");
+    let retrain = app
+        .json(
+            "POST",
+            "/api/v1/retrain",
+            &app.admin,
+            json!({"unit_id": unit}),
+        )
+        .await;
+    assert_eq!(retrain.status, StatusCode::ACCEPTED);
+    let unknown_unit = app
+        .json(
+            "POST",
+            "/api/v1/monitor",
+            &app.planner,
+            json!({"unit_id": 999}),
+        )
+        .await;
+    assert_eq!(unknown_unit.body["field"], "unit_id");
 }

@@ -14,7 +14,17 @@ fn solve_file_solves_instance1_to_its_optimum_with_the_json_contract() {
     let output = run(&["solve-file", &file, "--time-limit", "120", "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let summary: Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
-    for key in ["instance", "status", "objective", "bound", "gap", "seconds", "valid", "staff", "days"] {
+    for key in [
+        "instance",
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "seconds",
+        "valid",
+        "staff",
+        "days",
+    ] {
         assert!(summary.get(key).is_some(), "missing key {key}: {summary}");
     }
     assert_eq!(summary["instance"], "Instance1");
@@ -29,7 +39,12 @@ fn solve_file_names_the_line_of_a_malformed_file() {
     let file = dir.path().join("broken.txt");
     let text = std::fs::read_to_string(format!("{}/Instance1.txt", fixtures())).expect("fixture");
     // Cut the file in the middle of a section.
-    let cut: String = text.lines().take(20).map(|l| format!("{l}\n")).collect::<String>() + "E,garbage\n";
+    let cut: String = text
+        .lines()
+        .take(20)
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        + "E,garbage\n";
     std::fs::write(&file, cut).expect("write");
     let output = run(&["solve-file", file.to_str().expect("utf-8")]);
     assert_eq!(output.status.code(), Some(1));
@@ -41,13 +56,24 @@ fn solve_file_names_the_line_of_a_malformed_file() {
 #[test]
 fn bench_curtois_prints_a_table_against_the_best_known() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(format!("{}/Instance1.txt", fixtures()), dir.path().join("Instance1.txt")).expect("copy");
+    std::fs::copy(
+        format!("{}/Instance1.txt", fixtures()),
+        dir.path().join("Instance1.txt"),
+    )
+    .expect("copy");
     std::fs::write(
         dir.path().join("best_known.tsv"),
         "instance\tbest_known\tlower_bound_or_optimal\nInstance1\t607\toptimal\n",
     )
     .expect("write");
-    let output = run(&["bench", "curtois", "--dir", dir.path().to_str().expect("utf-8"), "--time-limit", "120"]);
+    let output = run(&[
+        "bench",
+        "curtois",
+        "--dir",
+        dir.path().to_str().expect("utf-8"),
+        "--time-limit",
+        "120",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
     assert!(table.contains("Instance1"), "{table}");
@@ -88,7 +114,11 @@ fn forecast_file_prints_csv_and_the_json_contract() {
     let rows = report["forecast"].as_array().expect("rows");
     assert_eq!(rows.len(), 28);
     for row in rows {
-        let (lower, yhat, upper) = (row["yhat_lower"].as_f64(), row["yhat"].as_f64(), row["yhat_upper"].as_f64());
+        let (lower, yhat, upper) = (
+            row["yhat_lower"].as_f64(),
+            row["yhat"].as_f64(),
+            row["yhat_upper"].as_f64(),
+        );
         assert!(lower <= yhat && yhat <= upper, "{row}");
     }
 }

@@ -5,6 +5,7 @@
 //! A job body is one module implementing [`JobBody`] for a payload type; a process registers
 //! its bodies in a [`Registry`] and runs a [`Worker`].
 
+mod bodies;
 pub mod cache;
 mod events;
 mod handler;
@@ -17,6 +18,7 @@ mod settings;
 mod store;
 pub mod transport;
 
+pub use bodies::SolveBody;
 pub use events::{Events, JobEvent};
 pub use handler::{JobBody, JobContext, Registry};
 pub use identity::WorkerId;

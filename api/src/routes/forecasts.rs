@@ -95,7 +95,8 @@ pub async fn load(
         .into_iter()
         .map(|s| (s.id, s.code))
         .collect();
-    let mut select = forecast::Entity::find().filter(forecast::Column::ModelVersionId.eq(active.id));
+    let mut select =
+        forecast::Entity::find().filter(forecast::Column::ModelVersionId.eq(active.id));
     if let Some(from) = from {
         select = select.filter(forecast::Column::Date.gte(from));
     }

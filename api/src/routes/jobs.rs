@@ -100,10 +100,17 @@ async fn list_jobs(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be 1 to 200"));
     }
-    let mut select = job::Entity::find().order_by_desc(job::Column::CreatedAt).limit(limit);
+    let mut select = job::Entity::find()
+        .order_by_desc(job::Column::CreatedAt)
+        .limit(limit);
     if let Some(status) = &query.status {
         let status: JobStatus = serde_json::from_value(serde_json::Value::String(status.clone()))
-            .map_err(|_| ApiError::invalid("status", "must be queued, running, succeeded, failed, cancelled or dead"))?;
+            .map_err(|_| {
+            ApiError::invalid(
+                "status",
+                "must be queued, running, succeeded, failed, cancelled or dead",
+            )
+        })?;
         select = select.filter(job::Column::Status.eq(status));
     }
     if let Some(unit) = query.unit {

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod cover;
 pub mod demand;
 pub mod forecasts;
+pub mod job_actions;
 pub mod jobs;
 pub mod models;
 pub mod reports;
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(demand::router())
         .merge(models::router())
         .merge(jobs::router())
+        .merge(job_actions::router())
         .merge(forecasts::router())
         .merge(rotas::router())
         .merge(reports::router())

@@ -139,7 +139,10 @@ pub async fn activate(
     }
     let mut active = target.into_active_model();
     active.status = Set(ModelStatus::Active);
-    active.reason = Set(Some(format!("activated by hand at {}", Utc::now().format("%Y-%m-%d %H:%M UTC"))));
+    active.reason = Set(Some(format!(
+        "activated by hand at {}",
+        Utc::now().format("%Y-%m-%d %H:%M UTC")
+    )));
     let activated = active.update(&txn).await?;
     txn.commit().await?;
     Ok(activated)

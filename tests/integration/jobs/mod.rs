@@ -11,3 +11,4 @@ mod harness;
 mod lifecycle;
 mod scheduler;
 mod shutdown;
+mod solve_body;
