@@ -298,8 +298,8 @@ enum Construction {
 fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
     let p = cx.p;
     let mut infeasible = Vec::new();
-    // A person's own optimum is not needed, only a good start: a loose gap and a share of a
-    // third of the time; who gets no rota in their share is solved for feasibility alone.
+    // Each person gets a share of a third of the time; who gets no rota in their share is
+    // solved for feasibility alone.
     let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
     for e in 0..p.staff.len() {
         if cx.stopped() {
@@ -314,17 +314,28 @@ fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError
         }
         let mut free = vec![vec![false; p.days]; p.staff.len()];
         free[e] = vec![true; p.days];
-        let quick = RunOptions {
-            rel_gap: cx.o.relative_gap.max(0.02),
-            ..cx.run_opts(share)
-        };
+        // No relative gap here: the person's objective carries every missing cover slot of
+        // the horizon, so even 2 % of it would leave many slots they could fill.
+        let quick = cx.run_opts(share);
         // First try the person on one shift type only (the one most short of cover): a model
         // a shift-count times smaller, and valid for the real rules since it only adds limits.
         let only = single_type(p, &a, e).map(|s| (e, s));
-        let mut r = mip::build_with(p, &a, &free, Mode::Optimise, only).run(quick, false);
-        if r.assignment.is_none() && only.is_some() {
-            r = mip::build(p, &a, &free, Mode::Optimise).run(quick, false);
+        let mut r = None;
+        if only.is_some() {
+            let sure = cx.run_opts(share.max(1.0));
+            for (mode, o) in [(Mode::Optimise, quick), (Mode::Feasibility, sure)] {
+                let t = mip::build_with(p, &a, &free, mode, only).run(o, false);
+                if t.assignment.is_some() {
+                    r = Some(t);
+                    break;
+                }
+            }
         }
+        // Only the full model's verdict proves that the person has no rota at all.
+        let mut r = match r {
+            Some(r) => r,
+            None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
+        };
         if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
             let patient = cx.run_opts(cx.remaining() / 2.0);
             r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
