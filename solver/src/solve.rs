@@ -196,7 +196,14 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     }
     cx.progress("building a first rota person by person");
     let built = match construct(&cx, base)? {
-        Construction::Done(a) => a,
+        Construction::Done(a) => match pinned_conflicts(p, &a) {
+            staff if staff.is_empty() => a,
+            staff => {
+                let explanation =
+                    explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
+                return Ok(cx.finish(Status::Infeasible { explanation }, None));
+            }
+        },
         Construction::Infeasible(staff) => {
             let explanation = explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
             return Ok(cx.finish(Status::Infeasible { explanation }, None));
@@ -258,6 +265,20 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     };
     cx.progress("done");
     Ok(cx.finish(status, Some(best)))
+}
+
+/// People whose rota breaks a rule although the MIP found it: only possible when pins (fixed
+/// cells, never variables) break rules among themselves or with days off.
+fn pinned_conflicts(p: &Problem, a: &Assignment) -> Vec<usize> {
+    let v = validate(p, a);
+    let mut staff: Vec<usize> = v
+        .violations
+        .iter()
+        .filter_map(|x| p.staff.iter().position(|s| s.code == x.staff))
+        .collect();
+    staff.sort_unstable();
+    staff.dedup();
+    staff
 }
 
 /// The MIP's objective when HiGHS proved it optimal. After a time limit the cover slacks of
