@@ -26,6 +26,8 @@ pub(crate) struct RunOptions {
     pub threads: u32,
     pub seed: u32,
     pub rel_gap: f64,
+    /// Branch-and-bound node limit, if any (a deterministic stop, unlike time).
+    pub max_nodes: Option<i32>,
 }
 
 /// What the model is for.
@@ -285,6 +287,9 @@ impl Built {
         m.set_option("threads", o.threads.max(1) as i32);
         m.set_option("random_seed", (o.seed % i32::MAX as u32) as i32);
         m.set_option("mip_rel_gap", o.rel_gap.max(0.0));
+        if let Some(n) = o.max_nodes {
+            m.set_option("mip_max_nodes", n.max(1));
+        }
         // The objective is integral: any gap below 1 proves optimality.
         m.set_option("mip_abs_gap", 0.99);
         if warm && self.cols > 0 {

@@ -167,6 +167,7 @@ impl Ctx<'_> {
             threads: self.o.threads,
             seed: (self.o.seed & 0x7fff_ffff) as u32,
             rel_gap: self.o.relative_gap,
+            max_nodes: None,
         }
     }
     fn finish(&self, status: Status, best: Option<(Assignment, Validation)>) -> Solution {

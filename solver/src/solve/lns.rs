@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 use highs::HighsModelStatus;
 
 use super::{Ctx, SolveError, checked, trusted};
-use crate::mip::{self, Mode};
+use crate::mip::{self, Mode, RunOptions};
+
+/// Node limit of one neighbourhood's search.
+const LNS_NODES: i32 = 200;
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
 use crate::validate::Validation;
@@ -35,11 +38,16 @@ pub(super) fn lns(
         let free = neighbourhood(p, rng, *target as usize, iter);
         let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
         let t0 = Instant::now();
-        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
+        // A neighbourhood needs a better rota, not a proof: a node limit ends long searches.
+        let o = RunOptions {
+            max_nodes: Some(LNS_NODES),
+            ..cx.run_opts(limit)
+        };
+        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(o, true);
         let took = t0.elapsed().as_secs_f64();
         if r.status == HighsModelStatus::Optimal && took < 0.4 {
             *target = (*target * 1.3).min((n * h) as f64);
-        } else if r.status != HighsModelStatus::Optimal {
+        } else if r.status == HighsModelStatus::ReachedTimeLimit {
             *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
         }
         let mip_objective = trusted(&r);
