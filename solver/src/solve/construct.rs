@@ -38,16 +38,20 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
         let quick = cx.run_opts(share);
         // First try the person on one shift type only (the one most short of cover): a model
         // a shift-count times smaller, and valid for the real rules since it only adds limits.
-        let only = single_type(p, &a, e).map(|s| (e, s));
+        // Failing that, any rota on each other single type in turn.
+        let types = single_types(p, &a, e);
+        let sure = cx.run_opts(share.max(1.0));
+        let tries = types
+            .iter()
+            .take(1)
+            .map(|&s| (Mode::Optimise, quick, s))
+            .chain(types.iter().take(4).map(|&s| (Mode::Feasibility, sure, s)));
         let mut r = None;
-        if only.is_some() {
-            let sure = cx.run_opts(share.max(1.0));
-            for (mode, o) in [(Mode::Optimise, quick), (Mode::Feasibility, sure)] {
-                let t = mip::build_with(p, &a, &free, mode, only).run(o, false);
-                if t.assignment.is_some() {
-                    r = Some(t);
-                    break;
-                }
+        for (mode, o, s) in tries {
+            let t = mip::build_with(p, &a, &free, mode, Some((e, s))).run(o, false);
+            if t.assignment.is_some() {
+                r = Some(t);
+                break;
             }
         }
         // Only the full model's verdict proves that the person has no rota at all.
@@ -56,7 +60,7 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
         };
         if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
-            let patient = cx.run_opts(cx.remaining() / 2.0);
+            let patient = cx.run_opts(cx.remaining());
             r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
         }
         match (r.status, r.assignment) {
@@ -72,11 +76,11 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
     })
 }
 
-/// The allowed shift type with most cover still missing for person `e`, when one type alone
-/// can give them their minimum minutes and their full model would be large.
-fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<usize> {
+/// The allowed shift types that alone can give person `e` their minimum minutes, most cover
+/// still missing first; none when their full model is small anyway.
+fn single_types(p: &Problem, a: &Assignment, e: usize) -> Vec<usize> {
     if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
-        return None;
+        return Vec::new();
     }
     let c = &p.staff[e].contract;
     let mut count = vec![vec![0i64; p.shifts.len()]; p.days];
@@ -92,11 +96,13 @@ fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<usize> {
         deficit[cv.shift] +=
             (i64::from(cv.requirement) - count[cv.day][cv.shift]).max(0) * cv.under_weight;
     }
-    (0..p.shifts.len())
+    let mut types: Vec<usize> = (0..p.shifts.len())
         .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
         .filter(|&s| {
             u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
                 >= u64::from(c.min_total_minutes)
         })
-        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))
+        .collect();
+    types.sort_by_key(|&s| (std::cmp::Reverse(deficit[s]), s));
+    types
 }
