@@ -28,7 +28,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let problem = parse_curtois(&text)?;
+        let problem = match parse_curtois(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                continue;
+            }
+        };
         let verbose = std::env::var_os("BENCH_VERBOSE").is_some();
         let name = format!("Instance{i}");
         let progress: Option<rota_solver::solve::ProgressFn> = if verbose {

@@ -136,9 +136,19 @@ fn arity<'a>(line: &'a str, n: usize, no: usize, what: &str) -> Result<Vec<&'a s
     }
 }
 
-fn num<T: std::str::FromStr>(s: &str, no: usize, what: &str) -> Result<T, ParseError> {
-    s.parse()
-        .or_else(|_| err(no, format!("{what} (a non-negative integer)"), s))
+fn num<T: TryFrom<u64>>(s: &str, no: usize, what: &str) -> Result<T, ParseError> {
+    // Instance15 writes one requirement as "-0": accept a signed zero, nothing below it.
+    let digits = s
+        .strip_prefix('-')
+        .filter(|d| d.bytes().all(|b| b == b'0') && !d.is_empty());
+    let value = match digits {
+        Some(_) => Ok(0),
+        None => s.parse::<u64>(),
+    };
+    value.ok().and_then(|v| T::try_from(v).ok()).map_or_else(
+        || err(no, format!("{what} (a non-negative integer)"), s),
+        Ok,
+    )
 }
 
 fn day(s: &str, days: usize, no: usize) -> Result<usize, ParseError> {

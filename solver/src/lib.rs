@@ -1,5 +1,19 @@
 //! The rota as an integer program: model, Curtois & Qu reader, MIP on HiGHS with a
 //! neighbourhood search, independent validator and explanations. Pure: no I/O.
+//!
+//! ```text
+//! let problem = rota_solver::parse_curtois(&text)?;            // ParseError: line + expected
+//! let solution = rota_solver::solve(&problem, &SolveOptions::default())?;
+//! let summary = rota_solver::Summary::new("Instance1", &problem, &solution); // JSON keys
+//! ```
+//!
+//! How a solve runs: a first rota person by person (a rota exists iff every person has one,
+//! since only cover ties people together), then for small models the whole MIP warm-started
+//! from it (bound, often the proof), and a large-neighbourhood search that re-optimises
+//! windows of staff × days. Every rota returned has passed [`validate`]. The deadline is
+//! enforced between HiGHS runs and passed to each run as its limit; HiGHS' own limit is soft,
+//! so one run may overshoot by a little. The same input and options give the same rota when
+//! the run ends by a proof; a run cut by its time limit depends on how far it got.
 
 pub mod bench;
 pub mod curtois;
@@ -15,5 +29,5 @@ pub use bench::{BestKnown, Summary, format_bench_table, parse_best_known};
 pub use curtois::{ParseError, parse as parse_curtois};
 pub use explain::{Explanation, InfeasibilityExplanation};
 pub use model::{Assignment, Contract, Cover, Pin, Problem, Request, ShiftType, Staff};
-pub use solve::{Solution, SolveError, SolveOptions, Status, solve};
+pub use solve::{ProgressFn, Solution, SolveError, SolveOptions, Status, solve};
 pub use validate::{HardRule, Validation, Violation, validate};

@@ -1,10 +1,6 @@
 //! Solving: per-person construction, a warm-started monolithic MIP when the model is small
 //! enough, and a large-neighbourhood search (re-optimising staff × day windows with HiGHS)
 //! that keeps the best valid rota found.
-//!
-//! All hard rules bind one person at a time and only cover ties people together, so a rota
-//! exists exactly when each person has one on their own; construction solves one person at a
-//! time against the cover left by the people before them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,12 +9,17 @@ use std::time::{Duration, Instant};
 use highs::HighsModelStatus;
 use serde::{Deserialize, Serialize};
 
+mod construct;
+mod lns;
+
 use crate::explain::InfeasibilityExplanation;
 use crate::infeasible::explain_infeasible;
 use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, ModelError, Problem};
 use crate::rng::SplitMix;
 use crate::validate::{Validation, validate};
+use construct::{Construction, construct};
+use lns::lns;
 
 /// Reports progress as (fraction of the time budget used, 0..1; what is happening).
 pub type ProgressFn = Arc<dyn Fn(f64, &str) + Send + Sync>;
@@ -166,6 +167,7 @@ impl Ctx<'_> {
             threads: self.o.threads,
             seed: (self.o.seed & 0x7fff_ffff) as u32,
             rel_gap: self.o.relative_gap,
+            max_nodes: None,
         }
     }
     fn finish(&self, status: Status, best: Option<(Assignment, Validation)>) -> Solution {
@@ -195,7 +197,14 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     }
     cx.progress("building a first rota person by person");
     let built = match construct(&cx, base)? {
-        Construction::Done(a) => a,
+        Construction::Done(a) => match pinned_conflicts(p, &a) {
+            staff if staff.is_empty() => a,
+            staff => {
+                let explanation =
+                    explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
+                return Ok(cx.finish(Status::Infeasible { explanation }, None));
+            }
+        },
         Construction::Infeasible(staff) => {
             let explanation = explain_infeasible(p, &staff, cx.run_opts(cx.remaining().max(1.0)));
             return Ok(cx.finish(Status::Infeasible { explanation }, None));
@@ -259,6 +268,20 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     Ok(cx.finish(status, Some(best)))
 }
 
+/// People whose rota breaks a rule although the MIP found it: only possible when pins (fixed
+/// cells, never variables) break rules among themselves or with days off.
+fn pinned_conflicts(p: &Problem, a: &Assignment) -> Vec<usize> {
+    let v = validate(p, a);
+    let mut staff: Vec<usize> = v
+        .violations
+        .iter()
+        .filter_map(|x| p.staff.iter().position(|s| s.code == x.staff))
+        .collect();
+    staff.sort_unstable();
+    staff.dedup();
+    staff
+}
+
 /// The MIP's objective when HiGHS proved it optimal. After a time limit the cover slacks of
 /// the returned columns need not be tight, so only the validator's value is used then.
 fn trusted(r: &mip::RunResult) -> Option<f64> {
@@ -287,170 +310,4 @@ fn checked(
         )));
     }
     Ok(v)
-}
-
-enum Construction {
-    Done(Assignment),
-    Infeasible(Vec<usize>),
-    Stopped,
-}
-
-fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
-    let p = cx.p;
-    let mut infeasible = Vec::new();
-    // A person's own optimum is not needed, only a good start: a loose gap and a share of a
-    // third of the time; who gets no rota in their share is solved for feasibility alone.
-    let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
-    for e in 0..p.staff.len() {
-        if cx.stopped() {
-            return Ok(Construction::Stopped);
-        }
-        if e % 10 == 0 {
-            cx.progress(&format!(
-                "first rota: person {} of {}",
-                e + 1,
-                p.staff.len()
-            ));
-        }
-        let mut free = vec![vec![false; p.days]; p.staff.len()];
-        free[e] = vec![true; p.days];
-        let quick = RunOptions {
-            rel_gap: cx.o.relative_gap.max(0.02),
-            ..cx.run_opts(share)
-        };
-        // First try the person on one shift type only (the one most short of cover): a model
-        // a shift-count times smaller, and valid for the real rules since it only adds limits.
-        let only = single_type(p, &a, e).map(|s| (e, s));
-        let mut r = mip::build_with(p, &a, &free, Mode::Optimise, only).run(quick, false);
-        if r.assignment.is_none() && only.is_some() {
-            r = mip::build(p, &a, &free, Mode::Optimise).run(quick, false);
-        }
-        if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
-            let patient = cx.run_opts(cx.remaining() / 2.0);
-            r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
-        }
-        match (r.status, r.assignment) {
-            (_, Some(next)) => a = next,
-            (HighsModelStatus::Infeasible, None) => infeasible.push(e),
-            _ => return Ok(Construction::Stopped),
-        }
-    }
-    Ok(if infeasible.is_empty() {
-        Construction::Done(a)
-    } else {
-        Construction::Infeasible(infeasible)
-    })
-}
-
-/// The allowed shift type with most cover still missing for person `e`, when one type alone
-/// can give them their minimum minutes and their full model would be large.
-fn single_type(p: &Problem, a: &Assignment, e: usize) -> Option<usize> {
-    if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
-        return None;
-    }
-    let c = &p.staff[e].contract;
-    let mut count = vec![vec![0i64; p.shifts.len()]; p.days];
-    for row in &a.shifts {
-        for (d, x) in row.iter().enumerate() {
-            if let Some(s) = x {
-                count[d][*s] += 1;
-            }
-        }
-    }
-    let mut deficit = vec![0i64; p.shifts.len()];
-    for cv in &p.cover {
-        deficit[cv.shift] +=
-            (i64::from(cv.requirement) - count[cv.day][cv.shift]).max(0) * cv.under_weight;
-    }
-    (0..p.shifts.len())
-        .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
-        .filter(|&s| {
-            u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
-                >= u64::from(c.min_total_minutes)
-        })
-        .max_by_key(|&s| (deficit[s], std::cmp::Reverse(s)))
-}
-
-/// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
-/// it warm-started from the incumbent, keeps the result when it is no worse.
-fn lns(
-    cx: &Ctx<'_>,
-    best: &mut (Assignment, Validation),
-    rng: &mut SplitMix,
-    budget: f64,
-) -> Result<bool, SolveError> {
-    let p = cx.p;
-    let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
-    let (n, h) = (p.staff.len(), p.days);
-    if n == 0 || h == 0 {
-        return Ok(false);
-    }
-    // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
-    // One size per kind of neighbourhood, since their sub-problems differ in difficulty.
-    let mut targets = [(n * h).min(3 * h) as f64; 3];
-    let mut iter = 0u64;
-    while Instant::now() < stop && !cx.stopped() {
-        iter += 1;
-        let target = &mut targets[(iter % 3) as usize];
-        let free = neighbourhood(p, rng, *target as usize, iter);
-        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
-        let t0 = Instant::now();
-        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
-        let took = t0.elapsed().as_secs_f64();
-        if r.status == HighsModelStatus::Optimal && took < 0.4 {
-            *target = (*target * 1.3).min((n * h) as f64);
-        } else if r.status != HighsModelStatus::Optimal {
-            *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
-        }
-        let mip_objective = trusted(&r);
-        let whole = free.iter().flatten().all(|&c| c);
-        if let Some(a) = r.assignment {
-            let v = checked(p, &a, mip_objective)?;
-            if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
-                // The neighbourhood was the whole rota: this is a proof of optimality.
-                *best = (a, v);
-                return Ok(true);
-            }
-            if v.objective() <= best.1.objective() {
-                if v.objective() < best.1.objective() {
-                    cx.progress(&format!("improved to {}", v.objective()));
-                }
-                *best = (a, v);
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
-/// window of days for a group of people, in turn.
-fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> Vec<Vec<bool>> {
-    let (n, h) = (p.staff.len(), p.days);
-    let mut free = vec![vec![false; h]; n];
-    match iter % 3 {
-        0 => {
-            let k = (target / h).clamp(1, n);
-            for e in rng.sample(n, k) {
-                free[e] = vec![true; h];
-            }
-        }
-        1 => {
-            let len = (target / n).clamp(2.min(h), h);
-            let d0 = rng.below(h - len + 1);
-            for row in &mut free {
-                row[d0..d0 + len].iter_mut().for_each(|c| *c = true);
-            }
-        }
-        _ => {
-            let len = (h / 2)
-                .clamp(1.min(h), 28.min(h))
-                .max((target / n.max(1)).min(h));
-            let k = (target / len).clamp(1, n);
-            let d0 = rng.below(h - len + 1);
-            for e in rng.sample(n, k) {
-                free[e][d0..d0 + len].iter_mut().for_each(|c| *c = true);
-            }
-        }
-    }
-    free
 }

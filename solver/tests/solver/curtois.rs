@@ -59,3 +59,17 @@ fn data_before_any_section_is_reported() {
     assert_eq!(e.line, 1);
     assert!(e.expected.contains("SECTION_"));
 }
+
+#[test]
+fn a_signed_zero_is_read_as_zero_but_negatives_are_refused() {
+    let cover = INSTANCE1
+        .lines()
+        .find(|l| l.starts_with("0,D,"))
+        .expect("cover line");
+    let parts: Vec<&str> = cover.split(',').collect();
+    let signed = format!("{},{},-0,{},{}", parts[0], parts[1], parts[3], parts[4]);
+    let p = parse_curtois(&INSTANCE1.replacen(cover, &signed, 1)).expect("parses");
+    assert_eq!(p.cover[0].requirement, 0);
+    let negative = format!("{},{},-1,{},{}", parts[0], parts[1], parts[3], parts[4]);
+    assert!(parse_curtois(&INSTANCE1.replacen(cover, &negative, 1)).is_err());
+}

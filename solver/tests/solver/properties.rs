@@ -97,3 +97,24 @@ proptest! {
         let _ = parse_curtois(&text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_breakdown_of_any_rota_adds_up(p in problem(), cells in proptest::collection::vec(0usize..3, 14)) {
+        let mut a = rota_solver::Assignment::empty(&p);
+        for (i, c) in cells.iter().enumerate() {
+            let (e, d) = (i % p.staff.len(), i / p.staff.len());
+            if d < p.days {
+                a.shifts[e][d] = c.checked_sub(1).filter(|&s| s < p.shifts.len());
+            }
+        }
+        let v = validate(&p, &a);
+        let x = &v.explanation;
+        prop_assert_eq!(x.by_kind.total(), x.objective);
+        prop_assert_eq!(x.by_day.iter().sum::<i64>(), x.objective);
+        let short: i64 = x.uncovered.iter().map(|u| i64::from(u.shortfall)).sum();
+        prop_assert!(short * p.cover.iter().map(|c| c.under_weight).max().unwrap_or(0) >= x.by_kind.cover_under);
+    }
+}

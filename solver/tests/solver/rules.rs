@@ -292,3 +292,24 @@ fn infeasible_problem_names_the_person_and_rule() {
     );
     assert!(explanation.summary.contains("P1"));
 }
+
+#[test]
+fn a_pin_on_a_day_off_is_reported_as_a_conflict() {
+    let mut p = tiny(3, vec![shift("D", 480)], 1);
+    p.staff[0].days_off = vec![1];
+    p.pins = vec![Pin {
+        staff: 0,
+        day: 1,
+        shift: Some(0),
+    }];
+    let s = solve(&p, &options()).expect("solve");
+    let Status::Infeasible { explanation } = s.status else {
+        panic!("expected infeasible, got {:?}", s.status)
+    };
+    assert!(
+        explanation
+            .conflicts
+            .iter()
+            .any(|c| c.staff == "P0" && matches!(c.rule, HardRule::DayOff | HardRule::Pin))
+    );
+}

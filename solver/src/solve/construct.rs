@@ -1,0 +1,108 @@
+//! The first rota, person by person: all hard rules bind one person at a time and only cover
+//! ties people together, so a rota exists exactly when each person has one on their own. Each
+//! person is solved against the cover left by the people before them.
+
+use highs::HighsModelStatus;
+
+use super::{Ctx, SolveError};
+use crate::mip::{self, Mode};
+use crate::model::{Assignment, Problem};
+
+pub(super) enum Construction {
+    Done(Assignment),
+    Infeasible(Vec<usize>),
+    Stopped,
+}
+
+pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction, SolveError> {
+    let p = cx.p;
+    let mut infeasible = Vec::new();
+    // Each person gets a share of a third of the time; who gets no rota in their share is
+    // solved for feasibility alone.
+    let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
+    for e in 0..p.staff.len() {
+        if cx.stopped() {
+            return Ok(Construction::Stopped);
+        }
+        if e % 10 == 0 {
+            cx.progress(&format!(
+                "first rota: person {} of {}",
+                e + 1,
+                p.staff.len()
+            ));
+        }
+        let mut free = vec![vec![false; p.days]; p.staff.len()];
+        free[e] = vec![true; p.days];
+        // No relative gap here: the person's objective carries every missing cover slot of
+        // the horizon, so even 2 % of it would leave many slots they could fill.
+        let quick = cx.run_opts(share);
+        // First try the person on one shift type only (the one most short of cover): a model
+        // a shift-count times smaller, and valid for the real rules since it only adds limits.
+        // Failing that, any rota on each other single type in turn.
+        let types = single_types(p, &a, e);
+        let sure = cx.run_opts(share.max(1.0));
+        let tries = types
+            .iter()
+            .take(1)
+            .map(|&s| (Mode::Optimise, quick, s))
+            .chain(types.iter().take(4).map(|&s| (Mode::Feasibility, sure, s)));
+        let mut r = None;
+        for (mode, o, s) in tries {
+            let t = mip::build_with(p, &a, &free, mode, Some((e, s))).run(o, false);
+            if t.assignment.is_some() {
+                r = Some(t);
+                break;
+            }
+        }
+        // Only the full model's verdict proves that the person has no rota at all.
+        let mut r = match r {
+            Some(r) => r,
+            None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
+        };
+        if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
+            let patient = cx.run_opts(cx.remaining());
+            r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
+        }
+        match (r.status, r.assignment) {
+            (_, Some(next)) => a = next,
+            (HighsModelStatus::Infeasible, None) => infeasible.push(e),
+            _ => return Ok(Construction::Stopped),
+        }
+    }
+    Ok(if infeasible.is_empty() {
+        Construction::Done(a)
+    } else {
+        Construction::Infeasible(infeasible)
+    })
+}
+
+/// The allowed shift types that alone can give person `e` their minimum minutes, most cover
+/// still missing first; none when their full model is small anyway.
+fn single_types(p: &Problem, a: &Assignment, e: usize) -> Vec<usize> {
+    if p.shifts.len() < 2 || p.shifts.len() * p.days <= 1500 {
+        return Vec::new();
+    }
+    let c = &p.staff[e].contract;
+    let mut count = vec![vec![0i64; p.shifts.len()]; p.days];
+    for row in &a.shifts {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                count[d][*s] += 1;
+            }
+        }
+    }
+    let mut deficit = vec![0i64; p.shifts.len()];
+    for cv in &p.cover {
+        deficit[cv.shift] +=
+            (i64::from(cv.requirement) - count[cv.day][cv.shift]).max(0) * cv.under_weight;
+    }
+    let mut types: Vec<usize> = (0..p.shifts.len())
+        .filter(|&s| c.max_shifts[s] > 0 && !p.forbids(e, s, s))
+        .filter(|&s| {
+            u64::from(c.max_shifts[s]) * u64::from(p.shifts[s].length_minutes)
+                >= u64::from(c.min_total_minutes)
+        })
+        .collect();
+    types.sort_by_key(|&s| (std::cmp::Reverse(deficit[s]), s));
+    types
+}
