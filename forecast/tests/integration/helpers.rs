@@ -5,9 +5,13 @@ use std::path::PathBuf;
 use chrono::{Days, NaiveDate};
 use rota_forecast::{Series, UnitName, parse_series_csv};
 
-/// `../shared/reference/prophet/` relative to the workspace root.
+/// `ROTA_PROPHET_REFERENCE`, or else `../shared/reference/prophet/` relative to the
+/// workspace root.
 pub fn reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/prophet")
+    match std::env::var_os("ROTA_PROPHET_REFERENCE") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/prophet"),
+    }
 }
 
 /// Read a reference file; a missing folder fails the test with its path.
@@ -16,7 +20,8 @@ pub fn read_reference(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "reference file {} is missing ({e}); the parity tests need the shared folder \
-             ../shared/reference/prophet next to the workspace",
+             ../shared/reference/prophet next to the workspace, or ROTA_PROPHET_REFERENCE \
+             naming a folder with the reference series",
             path.display()
         )
     })
