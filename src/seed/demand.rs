@@ -9,7 +9,8 @@ use chrono::{Datelike, NaiveDate};
 #[derive(Debug, Clone)]
 pub struct UnitProfile {
     pub name: String,
-    /// Staff needed on an average day, all shifts together.
+    /// Staff needed on an average day, all shifts together. Sized so that a unit of 14 staff
+    /// on the demo contracts can roughly cover it, as a real ward's establishment does.
     pub base: f64,
     /// Multipliers Monday..Sunday.
     pub weekly: [f64; 7],
@@ -34,7 +35,7 @@ pub fn profile(index: usize) -> UnitProfile {
     let templates = [
         UnitProfile {
             name: "Emergency".into(),
-            base: 30.0,
+            base: 11.0,
             weekly: [1.12, 1.03, 0.99, 0.97, 1.00, 0.93, 0.96],
             yearly_amplitude: 0.10,
             yearly_peak_day: 15.0,
@@ -42,11 +43,11 @@ pub fn profile(index: usize) -> UnitProfile {
             holiday_factor: 1.15,
             noise: 0.06,
             shift_shares: [0.38, 0.37, 0.25],
-            floor: 3,
+            floor: 2,
         },
         UnitProfile {
             name: "ICU".into(),
-            base: 18.0,
+            base: 9.0,
             weekly: [1.08, 1.07, 1.05, 1.04, 1.02, 0.88, 0.86],
             yearly_amplitude: 0.12,
             yearly_peak_day: 20.0,
@@ -54,11 +55,11 @@ pub fn profile(index: usize) -> UnitProfile {
             holiday_factor: 0.95,
             noise: 0.05,
             shift_shares: [0.34, 0.33, 0.33],
-            floor: 3,
+            floor: 2,
         },
         UnitProfile {
             name: "Maternity".into(),
-            base: 14.0,
+            base: 8.0,
             weekly: [1.10, 1.10, 1.08, 1.08, 1.06, 0.80, 0.78],
             yearly_amplitude: 0.08,
             yearly_peak_day: 260.0,
@@ -66,11 +67,11 @@ pub fn profile(index: usize) -> UnitProfile {
             holiday_factor: 0.80,
             noise: 0.07,
             shift_shares: [0.36, 0.34, 0.30],
-            floor: 2,
+            floor: 1,
         },
         UnitProfile {
             name: "Surgery".into(),
-            base: 22.0,
+            base: 9.0,
             weekly: [1.22, 1.22, 1.20, 1.20, 1.11, 0.55, 0.50],
             yearly_amplitude: 0.10,
             yearly_peak_day: 60.0,
@@ -82,7 +83,7 @@ pub fn profile(index: usize) -> UnitProfile {
         },
         UnitProfile {
             name: "Outpatients".into(),
-            base: 16.0,
+            base: 8.0,
             weekly: [1.32, 1.30, 1.28, 1.28, 1.12, 0.37, 0.33],
             yearly_amplitude: 0.06,
             yearly_peak_day: 300.0,

@@ -124,13 +124,17 @@ async function rotaPage(id) {
     h('label', {}, 'Horizon start', h('input', { name: 'horizon_start', type: 'date', value: monday, required: '' })),
     h('label', {}, 'Days', h('input', { name: 'days', type: 'number', min: 7, max: 84, value: 28 })),
     h('label', {}, 'Time limit (s)', h('input', { name: 'time_limit', type: 'number', min: 1, max: 600, value: 30 })),
+    h('label', {}, 'Cover from', h('select', { name: 'cover' },
+      h('option', { value: 'history' }, 'history (same weekday, last 8 weeks)'),
+      h('option', { value: 'forecast' }, 'forecast (active model)'),
+      h('option', { value: 'explicit' }, 'cover overrides only'))),
     h('label', {}, 'Cover quantile', h('input', { name: 'quantile', type: 'number', min: 0.05, max: 0.95, step: 0.05, value: 0.5 })),
     h('button', { type: 'submit' }, 'Solve'), cancel);
   let current = null;
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
-    const body = { horizon_start: f.get('horizon_start'), days: +f.get('days'), time_limit: +f.get('time_limit'), cover: 'forecast', quantile: +f.get('quantile') };
+    const body = { horizon_start: f.get('horizon_start'), days: +f.get('days'), time_limit: +f.get('time_limit'), cover: f.get('cover'), quantile: +f.get('quantile') };
     try {
       const { res } = await api(`/units/${id}/solve`, { method: 'POST', body });
       current = res.headers.get('Location'); cancel.disabled = false; status.textContent = 'Queued…';
@@ -159,7 +163,7 @@ async function follow(location, progress, status) {
       const job = JSON.parse(data);
       progress.value = job.progress || 0;
       status.textContent = `${job.status}${job.message ? ': ' + job.message : ''} (${Math.round(100 * (job.progress || 0))} %)`;
-      if (['succeeded', 'failed', 'cancelled', 'dead'].includes(job.status)) { if (job.status === 'succeeded') progress.value = 1; return job; }
+      if (['succeeded', 'cancelled', 'dead'].includes(job.status)) { if (job.status === 'succeeded') progress.value = 1; return job; }
     }
   }
 }
