@@ -10,7 +10,8 @@ use chrono::{Datelike, NaiveDate};
 pub struct UnitProfile {
     pub name: String,
     /// Staff needed on an average day, all shifts together. Sized so that a unit of 14 staff
-    /// on the demo contracts can roughly cover it, as a real ward's establishment does.
+    /// on the demo contracts (about 213 shifts in 28 days) covers an average day and falls
+    /// short on peaks, as a real ward's establishment does.
     pub base: f64,
     /// Multipliers Monday..Sunday.
     pub weekly: [f64; 7],
@@ -35,7 +36,7 @@ pub fn profile(index: usize) -> UnitProfile {
     let templates = [
         UnitProfile {
             name: "Emergency".into(),
-            base: 11.0,
+            base: 8.0,
             weekly: [1.12, 1.03, 0.99, 0.97, 1.00, 0.93, 0.96],
             yearly_amplitude: 0.10,
             yearly_peak_day: 15.0,
@@ -47,7 +48,7 @@ pub fn profile(index: usize) -> UnitProfile {
         },
         UnitProfile {
             name: "ICU".into(),
-            base: 9.0,
+            base: 7.0,
             weekly: [1.08, 1.07, 1.05, 1.04, 1.02, 0.88, 0.86],
             yearly_amplitude: 0.12,
             yearly_peak_day: 20.0,
@@ -59,7 +60,7 @@ pub fn profile(index: usize) -> UnitProfile {
         },
         UnitProfile {
             name: "Maternity".into(),
-            base: 8.0,
+            base: 6.5,
             weekly: [1.10, 1.10, 1.08, 1.08, 1.06, 0.80, 0.78],
             yearly_amplitude: 0.08,
             yearly_peak_day: 260.0,
@@ -71,7 +72,7 @@ pub fn profile(index: usize) -> UnitProfile {
         },
         UnitProfile {
             name: "Surgery".into(),
-            base: 9.0,
+            base: 7.0,
             weekly: [1.22, 1.22, 1.20, 1.20, 1.11, 0.55, 0.50],
             yearly_amplitude: 0.10,
             yearly_peak_day: 60.0,
@@ -83,7 +84,7 @@ pub fn profile(index: usize) -> UnitProfile {
         },
         UnitProfile {
             name: "Outpatients".into(),
-            base: 8.0,
+            base: 6.5,
             weekly: [1.32, 1.30, 1.28, 1.28, 1.12, 0.37, 0.33],
             yearly_amplitude: 0.06,
             yearly_peak_day: 300.0,
