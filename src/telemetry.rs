@@ -29,7 +29,9 @@ impl Default for LogSettings {
     fn default() -> Self {
         Self {
             format: LogFormat::Pretty,
-            filter: "info,sqlx=warn,sea_orm=warn".into(),
+            // HiGHS reports every node- or time-limited sub-solve of the neighbourhood search as a
+            // warning; those are expected, so only its errors are shown by default.
+            filter: "info,sqlx=warn,sea_orm=warn,highs=error".into(),
         }
     }
 }
