@@ -1,6 +1,6 @@
 //! Demand history: bulk import (CSV or JSON, all rows or none) and reads by date range.
 
-use super::find;
+use super::{find, shift_codes};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code, FieldError, Problem};
@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use chrono::{Duration, NaiveDate};
-use rota_entity::{TokenRole, demand_history, shift_type, unit};
+use rota_entity::{TokenRole, demand_history, unit};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -105,7 +105,7 @@ async fn read_demand(
             "the range may span at most ten years",
         ));
     }
-    let codes = codes_by_id(&state.db, id).await?;
+    let codes = shift_codes(&state.db, id).await?;
     let rows = demand_history::Entity::find()
         .filter(demand_history::Column::UnitId.eq(id))
         .filter(demand_history::Column::Date.between(from, to))
@@ -162,7 +162,7 @@ async fn import_demand(
         ));
     }
 
-    let ids: HashMap<String, i32> = codes_by_id(&state.db, id)
+    let ids: HashMap<String, i32> = shift_codes(&state.db, id)
         .await?
         .into_iter()
         .map(|(shift_id, code)| (code, shift_id))
@@ -340,17 +340,4 @@ fn parse_csv(body: &[u8]) -> ApiResult<Vec<DemandRow>> {
         ));
     }
     Ok(rows)
-}
-
-async fn codes_by_id(
-    db: &sea_orm::DatabaseConnection,
-    unit_id: i32,
-) -> ApiResult<HashMap<i32, String>> {
-    Ok(shift_type::Entity::find()
-        .filter(shift_type::Column::UnitId.eq(unit_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.code))
-        .collect())
 }

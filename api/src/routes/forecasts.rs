@@ -1,6 +1,6 @@
 //! A unit's forecast demand, from its active model version.
 
-use super::find;
+use super::{find, shift_codes};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -8,10 +8,9 @@ use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use rota_entity::{ModelStatus, TokenRole, forecast, model_version, shift_type, unit};
+use rota_entity::{ModelStatus, TokenRole, forecast, model_version, unit};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -88,13 +87,7 @@ pub async fn load(
             items: Vec::new(),
         });
     };
-    let codes: HashMap<i32, String> = shift_type::Entity::find()
-        .filter(shift_type::Column::UnitId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.code))
-        .collect();
+    let codes = shift_codes(db, id).await?;
     let mut select =
         forecast::Entity::find().filter(forecast::Column::ModelVersionId.eq(active.id));
     if let Some(from) = from {

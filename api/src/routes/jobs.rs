@@ -104,13 +104,11 @@ async fn list_jobs(
         .order_by_desc(job::Column::CreatedAt)
         .limit(limit);
     if let Some(status) = &query.status {
-        let status: JobStatus = serde_json::from_value(serde_json::Value::String(status.clone()))
-            .map_err(|_| {
-            ApiError::invalid(
-                "status",
-                "must be queued, running, succeeded, failed, cancelled or dead",
-            )
-        })?;
+        let status: JobStatus = super::parse_value(
+            "status",
+            status,
+            "queued, running, succeeded, failed, cancelled or dead",
+        )?;
         select = select.filter(job::Column::Status.eq(status));
     }
     if let Some(unit) = query.unit {

@@ -77,3 +77,28 @@ pub fn map_page<M, T>(page: Page<M>, f: impl Fn(M) -> T) -> Page<T> {
         next: page.next,
     }
 }
+
+/// Shift codes of unit `unit_id`, by shift type id.
+pub async fn shift_codes(
+    db: &sea_orm::DatabaseConnection,
+    unit_id: i32,
+) -> ApiResult<std::collections::HashMap<i32, String>> {
+    Ok(rota_entity::shift_type::Entity::find()
+        .filter(rota_entity::shift_type::Column::UnitId.eq(unit_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.code))
+        .collect())
+}
+
+/// A query value naming an enumerated column's value (`running`, `drift`, ...), or a 422
+/// naming `field` and the accepted values.
+pub fn parse_value<T: serde::de::DeserializeOwned>(
+    field: &str,
+    raw: &str,
+    accepted: &str,
+) -> ApiResult<T> {
+    serde_json::from_value(serde_json::Value::String(raw.to_string()))
+        .map_err(|_| ApiError::invalid(field, format!("must be {accepted}")))
+}

@@ -61,8 +61,7 @@ async fn list_reports(
         .order_by_desc(report::Column::Id)
         .limit(limit);
     if let Some(kind) = &query.kind {
-        let kind: ReportKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
-            .map_err(|_| ApiError::invalid("kind", "must be retrain or drift"))?;
+        let kind: ReportKind = super::parse_value("kind", kind, "retrain or drift")?;
         select = select.filter(report::Column::Kind.eq(kind));
     }
     let items = select

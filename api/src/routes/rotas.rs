@@ -1,6 +1,6 @@
 //! Solved rotas: the verdict, every assignment and the explanation.
 
-use super::find;
+use super::{find, shift_codes};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -8,7 +8,7 @@ use crate::extract::ApiPath;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use rota_entity::{RotaStatus, TokenRole, assignment, rota, shift_type, staff, unit};
+use rota_entity::{RotaStatus, TokenRole, assignment, rota, staff, unit};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -99,13 +99,7 @@ pub async fn load(db: &sea_orm::DatabaseConnection, r: rota::Model) -> ApiResult
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let codes: HashMap<i32, String> = shift_type::Entity::find()
-        .filter(shift_type::Column::UnitId.eq(r.unit_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.code))
-        .collect();
+    let codes = shift_codes(db, r.unit_id).await?;
     let assignments = assignment::Entity::find()
         .filter(assignment::Column::RotaId.eq(r.id))
         .order_by_asc(assignment::Column::StaffId)
