@@ -68,6 +68,13 @@ pub enum Command {
     ForecastFile(ForecastFileArgs),
     /// Run a benchmark.
     Bench(BenchArgs),
+    /// Load-test a running server over HTTP and print throughput and latency.
+    ///
+    /// Each connection sends its requests one after another on one kept-alive connection,
+    /// for `--duration` seconds. Exit status: 0 within limits, 1 when the mean latency is
+    /// above `--max-mean-ms`, the error rate above `--max-error-rate`, or the server cannot be
+    /// reached.
+    Loadtest(LoadtestArgs),
 }
 
 /// Which queue backend to measure.
@@ -291,6 +298,49 @@ pub struct ForecastFileArgs {
     #[arg(long, default_value = "on", value_parser = ["on", "off"])]
     pub weekly: String,
     /// Print one JSON object on stdout instead of CSV.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a load test requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadScenario {
+    /// `GET /api/v1/units/{id}/forecast`, round robin over the units.
+    Forecast,
+    /// `GET /api/v1/units/{id}/rotas/latest` over the units that have a rota.
+    Rota,
+    /// 75 % forecast, 20 % latest rota, 5 % unit list.
+    Mixed,
+    /// `POST /api/v1/units/{id}/solve` (enqueue only; every job it enqueues is cancelled
+    /// after the run). Needs a planner token; use a test installation.
+    Solve,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadtestArgs {
+    /// Base URL of the server (plain HTTP).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// API bearer token (viewer for reads, planner for `solve`).
+    #[arg(long)]
+    pub token: String,
+    /// Seconds to send requests for.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub duration: f64,
+    /// Connections sending requests at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub connections: u32,
+    /// What to request.
+    #[arg(long, value_enum, default_value = "forecast")]
+    pub scenario: LoadScenario,
+    /// Fail (exit 1) when the mean latency is above this, in milliseconds.
+    #[arg(long, default_value_t = 1000.0, value_name = "MS")]
+    pub max_mean_ms: f64,
+    /// Fail (exit 1) when more than this fraction of requests fail (non-2xx or I/O error).
+    #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
+    pub max_error_rate: f64,
+    /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
 }

@@ -56,6 +56,8 @@ pub struct RedisSettings {
     pub url: Option<String>,
     /// Prefix of the job queue's keys.
     pub queue_prefix: String,
+    /// Prefix of the read cache's keys (forecasts, latest rotas).
+    pub cache_prefix: String,
     /// Seconds a worker may go without a heartbeat before its jobs are delivered again.
     pub lease_secs: u64,
     /// Queues on Redis when RabbitMQ is configured too (the others go to RabbitMQ). Without
@@ -68,6 +70,7 @@ impl Default for RedisSettings {
         Self {
             url: None,
             queue_prefix: "rota:jobs".into(),
+            cache_prefix: "rota:cache".into(),
             lease_secs: 30,
             queues: vec!["solve".into()],
         }

@@ -6,12 +6,11 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use std::time::Instant;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(crate::readiness::readyz))
         .route("/metrics", get(metrics))
 }
 
@@ -41,58 +40,18 @@ async fn metrics(
         axum::http::header::CONTENT_TYPE,
         "text/plain; version=0.0.4",
     )];
+    let jobs = crate::metrics::job_counts(&state.db)
+        .await
+        .unwrap_or_else(|err| {
+            tracing::warn!(%err, "cannot count jobs for the metrics");
+            String::new()
+        });
     match &state.metrics {
-        Some(handle) => (StatusCode::OK, content_type, handle.render()),
+        Some(handle) => (StatusCode::OK, content_type, handle.render() + &jobs),
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
             content_type,
             "# metrics recorder unavailable in this process\n".into(),
         ),
     }
-}
-
-#[derive(Serialize)]
-struct Check {
-    status: &'static str,
-    latency_ms: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Readiness {
-    status: &'static str,
-    database: Check,
-}
-
-/// Every dependency answers; 503 names the one that does not.
-async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
-    let started = Instant::now();
-    let result = state.db.ping().await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1e3;
-    let database = match result {
-        Ok(()) => Check {
-            status: "ok",
-            latency_ms,
-            error: None,
-        },
-        Err(err) => Check {
-            status: "down",
-            latency_ms,
-            error: Some(err.to_string()),
-        },
-    };
-    let ready = database.status == "ok";
-    let code = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        code,
-        Json(Readiness {
-            status: if ready { "ready" } else { "unavailable" },
-            database,
-        }),
-    )
 }

@@ -2,6 +2,7 @@
 //! solve or fit inline.
 
 pub mod auth;
+pub mod cache_sync;
 mod dashboard;
 pub mod domain;
 pub mod error;
@@ -10,6 +11,8 @@ mod health;
 mod metrics;
 mod openapi;
 pub mod pagination;
+mod read_cache;
+mod readiness;
 mod routes;
 mod settings;
 mod state;

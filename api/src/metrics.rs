@@ -47,3 +47,41 @@ pub async fn track(req: Request, next: Next) -> Response {
         .record(started.elapsed().as_secs_f64());
     response
 }
+
+/// The `rota_jobs` gauge — jobs by kind and status, counted in the jobs table (the source
+/// of truth whichever process ran them) at scrape time — in the text exposition format.
+/// Written per scrape rather than through the global recorder, so the figures are those of
+/// this scrape's database. Pairs with no job read 0.
+pub async fn job_counts(db: &sea_orm::DatabaseConnection) -> Result<String, sea_orm::DbErr> {
+    use rota_entity::enums::{JobKind, JobStatus};
+    use rota_entity::job;
+    use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, Iterable, QuerySelect};
+    use std::fmt::Write;
+    let counts: Vec<(JobKind, JobStatus, i64)> = job::Entity::find()
+        .select_only()
+        .column(job::Column::Kind)
+        .column(job::Column::Status)
+        .column_as(job::Column::Id.count(), "n")
+        .group_by(job::Column::Kind)
+        .group_by(job::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut text =
+        String::from("# HELP rota_jobs Jobs by kind and status.\n# TYPE rota_jobs gauge\n");
+    for kind in JobKind::iter() {
+        for status in JobStatus::iter() {
+            let n = counts
+                .iter()
+                .find(|(k, s, _)| *k == kind && *s == status)
+                .map_or(0, |(_, _, n)| *n);
+            let _ = writeln!(
+                text,
+                "rota_jobs{{kind=\"{}\",status=\"{}\"}} {n}",
+                kind.to_value(),
+                status.to_value()
+            );
+        }
+    }
+    Ok(text)
+}

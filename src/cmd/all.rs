@@ -1,7 +1,6 @@
 //! `rota all`: API, worker and scheduler in one process, sharing one shutdown.
 
 use crate::settings::Settings;
-use rota_api::AppState;
 use rota_worker::{Worker, WorkerId};
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
@@ -22,6 +21,7 @@ pub async fn run_with(
 ) -> anyhow::Result<()> {
     let id = WorkerId::generate();
     let jobs = crate::jobs::connect(&settings, db.clone(), &id).await?;
+    let state = crate::api_state::build(&settings, db, jobs.clone(), &shutdown).await?;
     let worker = tokio::spawn(
         Worker::new(jobs.clone(), crate::jobs::registry(), id, settings.worker)
             .run(shutdown.clone()),
@@ -31,7 +31,6 @@ pub async fn run_with(
         jobs.clone(),
         shutdown.clone(),
     ));
-    let state = AppState::new(db).with_jobs(jobs);
     let served = rota_api::serve(listener, state, shutdown.clone()).await;
     shutdown.cancel();
     let _ = tokio::join!(worker, scheduler);

@@ -5,6 +5,7 @@ mod bench;
 mod bench_queue;
 mod demo;
 mod forecast_file;
+mod loadtest;
 mod migrate;
 mod seed_demo;
 mod serve;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::cli::BenchTarget::Curtois(curtois) => bench::curtois(&curtois),
         },
         Command::ForecastFile(args) => forecast_file::run(&args),
+        Command::Loadtest(args) => loadtest::run(&args).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

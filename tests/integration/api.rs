@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 struct TestApp {
     app: Router,
+    state: AppState,
     admin: String,
     planner: String,
     viewer: String,
@@ -42,8 +43,10 @@ impl TestApp {
         )
         .await
         .expect("in-process job system");
+        let state = AppState::new(db.db.clone()).with_jobs(jobs);
         Self {
-            app: rota_api::app(AppState::new(db.db.clone()).with_jobs(jobs)),
+            app: rota_api::app(state.clone()),
+            state,
             admin,
             planner,
             viewer,
@@ -754,7 +757,7 @@ async fn jobs_read_back_with_status_progress_and_filters() {
 #[tokio::test]
 async fn forecast_rota_and_report_reads_show_what_is_stored() {
     use rota_entity::*;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let app = TestApp::spawn(Backend::Sqlite).await;
     let db = &app._db.db;
     let unit = app.unit("ICU").await as i32;
@@ -768,27 +771,7 @@ async fn forecast_rota_and_report_reads_show_what_is_stored() {
     assert_eq!(empty.body["model_version"], Value::Null);
 
     insert_model(db, unit, 1, ModelStatus::Active).await;
-    let model = model_version::Entity::find()
-        .filter(model_version::Column::UnitId.eq(unit))
-        .one(db)
-        .await
-        .expect("query")
-        .expect("model");
-    for day in 1..=3 {
-        forecast::ActiveModel {
-            unit_id: Set(unit),
-            model_version_id: Set(model.id),
-            date: Set(chrono::NaiveDate::from_ymd_opt(2026, 12, day).expect("date")),
-            shift_type_id: Set(early),
-            yhat: Set(5.0 + f64::from(day)),
-            lower: Set(4.0),
-            upper: Set(9.0),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .expect("forecast row");
-    }
+    store_forecasts(db, unit, early, 5.0).await;
     let ranged = app
         .get(
             &format!("/api/v1/units/{unit}/forecast?from=2026-12-02&to=2026-12-03"),
@@ -1038,4 +1021,209 @@ async fn cancelling_a_queued_job_ends_its_event_stream() {
         )
         .await;
     assert_eq!(unknown_unit.body["field"], "unit_id");
+}
+
+/// Stores forecast rows of `unit` for 1–3 December 2026 with `yhat` = `base` + day.
+async fn store_forecasts(db: &sea_orm::DatabaseConnection, unit: i32, shift: i32, base: f64) {
+    use rota_entity::{forecast, model_version};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let model = model_version::Entity::find()
+        .filter(model_version::Column::UnitId.eq(unit))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("model");
+    forecast::Entity::delete_many()
+        .filter(forecast::Column::UnitId.eq(unit))
+        .exec(db)
+        .await
+        .expect("delete forecasts");
+    for day in 1..=3 {
+        forecast::ActiveModel {
+            unit_id: Set(unit),
+            model_version_id: Set(model.id),
+            date: Set(chrono::NaiveDate::from_ymd_opt(2026, 12, day).expect("date")),
+            shift_type_id: Set(shift),
+            yhat: Set(base + f64::from(day)),
+            lower: Set(0.0),
+            upper: Set(99.0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("forecast row");
+    }
+}
+
+#[tokio::test]
+async fn forecast_reads_come_from_the_cache_until_a_forecast_event_rewarms_it() {
+    use rota_entity::enums::{JobKind, JobStatus};
+    use rota_worker::cache::keys;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = &app._db.db;
+    let unit = app.unit("ICU").await as i32;
+    let early = app.shift(unit as i64, "E").await as i32;
+    insert_model(db, unit, 1, rota_entity::ModelStatus::Active).await;
+    store_forecasts(db, unit, early, 5.0).await;
+    let path = format!("/api/v1/units/{unit}/forecast");
+
+    let first = app.get(&path, &app.viewer).await;
+    assert_eq!(first.body["items"][0]["yhat"], 6.0, "{}", first.text);
+    let cached = app
+        .state
+        .cache
+        .get(&keys::forecasts(unit))
+        .await
+        .expect("cache");
+    assert!(cached.is_some(), "the first read fills the cache");
+
+    // The database changes behind the cache's back: reads still see the cached answer,
+    // ranged reads included.
+    store_forecasts(db, unit, early, 10.0).await;
+    let again = app.get(&path, &app.viewer).await;
+    assert_eq!(again.body["items"][0]["yhat"], 6.0);
+    let ranged = app
+        .get(&format!("{path}?from=2026-12-03"), &app.viewer)
+        .await;
+    assert_eq!(ranged.body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(ranged.body["items"][0]["yhat"], 8.0);
+
+    // A finished forecast job of the unit: the key is replaced with fresh rows at once.
+    let event = rota_worker::JobEvent {
+        job_id: uuid::Uuid::new_v4(),
+        kind: JobKind::Forecast,
+        status: JobStatus::Succeeded,
+        unit_id: Some(unit),
+        attempts: 1,
+        result: None,
+        error: None,
+        at: chrono::Utc::now(),
+    };
+    rota_api::cache_sync::follow(
+        app.state.clone(),
+        futures::stream::iter([event]),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await;
+    let warmed = app
+        .state
+        .cache
+        .get(&keys::forecasts(unit))
+        .await
+        .expect("cache");
+    assert!(
+        warmed
+            .as_deref()
+            .is_some_and(|t| t.contains("\"yhat\":11.0")),
+        "re-warmed with the new rows: {warmed:?}"
+    );
+    let fresh = app.get(&path, &app.viewer).await;
+    assert_eq!(fresh.body["items"][0]["yhat"], 11.0);
+
+    let metrics = app.send("GET", "/metrics", None, "", vec![]).await;
+    for result in ["hit", "miss"] {
+        assert!(
+            metrics.text.contains(&format!(
+                "rota_cache_requests_total{{cache=\"forecast\",result=\"{result}\"}}"
+            )),
+            "cache {result}s are counted: {}",
+            metrics.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn activating_another_model_version_drops_the_cached_forecast() {
+    use rota_entity::ModelStatus;
+    use rota_worker::cache::keys;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = &app._db.db;
+    let unit = app.unit("ICU").await as i32;
+    let early = app.shift(unit as i64, "E").await as i32;
+    insert_model(db, unit, 1, ModelStatus::Archived).await;
+    insert_model(db, unit, 2, ModelStatus::Active).await;
+    store_forecasts(db, unit, early, 5.0).await;
+    app.get(&format!("/api/v1/units/{unit}/forecast"), &app.viewer)
+        .await;
+    assert!(
+        app.state
+            .cache
+            .get(&keys::forecasts(unit))
+            .await
+            .expect("cache")
+            .is_some()
+    );
+    let reply = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/models/1/activate"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert!(
+        app.state
+            .cache
+            .get(&keys::forecasts(unit))
+            .await
+            .expect("cache")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_jobs_by_kind_and_status() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let unit = app.unit("ICU").await;
+    let reply = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/solve"),
+            &app.planner,
+            json!({"horizon_start": "2026-12-07"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
+    let metrics = app.send("GET", "/metrics", None, "", vec![]).await;
+    assert!(
+        metrics
+            .text
+            .contains("rota_jobs{kind=\"solve\",status=\"queued\"} 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains("rota_jobs{kind=\"retrain\",status=\"dead\"} 0"),
+        "{}",
+        metrics.text
+    );
+}
+
+#[tokio::test]
+async fn readyz_reports_each_dependency_and_fails_on_a_model_that_does_not_load() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let ready = app.send("GET", "/readyz", None, "", vec![]).await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.text);
+    assert_eq!(ready.body["database"]["status"], "ok");
+    assert_eq!(ready.body["redis"]["status"], "not_configured");
+    assert_eq!(ready.body["amqp"]["status"], "not_configured");
+    assert_eq!(ready.body["models"]["status"], "ok");
+
+    // An active version whose stored model is not a model.
+    let unit = app.unit("ICU").await as i32;
+    insert_model(&app._db.db, unit, 1, rota_entity::ModelStatus::Active).await;
+    let broken = app.send("GET", "/readyz", None, "", vec![]).await;
+    assert_eq!(broken.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(broken.body["status"], "unavailable");
+    assert_eq!(broken.body["models"]["status"], "down");
+    assert!(
+        broken.body["models"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains(&format!("unit {unit} v1"))),
+        "{}",
+        broken.text
+    );
 }

@@ -5,11 +5,13 @@
 mod support;
 
 mod api;
+mod browser;
 mod cli_errors;
 mod config;
 mod demo;
 mod domain_cli;
 mod entities;
 mod jobs;
+mod loadtest;
 mod migrations;
 mod seed;

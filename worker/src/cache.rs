@@ -7,7 +7,7 @@
 
 use crate::events::JobEvent;
 use fred::prelude::*;
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use rota_entity::enums::{JobKind, JobStatus};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -37,9 +37,10 @@ pub mod keys {
     }
 }
 
-/// The keys `event` makes stale. A retrain of every unit names the retrained units in its
-/// result (`{"units": [1, 2]}`).
-pub fn stale_keys(event: &JobEvent) -> Vec<String> {
+/// The units whose cached reads `event` makes stale: the job's unit, and for a retrain of
+/// every unit the units named in its result (`{"units": [1, 2]}`). Only successes change
+/// what is read.
+pub fn affected_units(event: &JobEvent) -> Vec<i32> {
     if event.status != JobStatus::Succeeded {
         return Vec::new();
     }
@@ -59,12 +60,17 @@ pub fn stale_keys(event: &JobEvent) -> Vec<String> {
     }
     units.sort_unstable();
     units.dedup();
+    units
+}
+
+/// The keys `event` makes stale.
+pub fn stale_keys(event: &JobEvent) -> Vec<String> {
     let key: fn(i32) -> String = match event.kind {
         JobKind::Solve => keys::latest_rota,
         JobKind::Forecast | JobKind::Retrain => keys::forecasts,
         JobKind::Monitor => return Vec::new(),
     };
-    units.into_iter().map(key).collect()
+    affected_units(event).into_iter().map(key).collect()
 }
 
 type Entries = HashMap<String, (String, Instant)>;
@@ -156,7 +162,16 @@ impl Cache {
         }
     }
 
-    async fn invalidate(&self, event: &JobEvent) {
+    /// Whether the cache answers: `None` for the in-process cache, which always does.
+    pub async fn ping(&self) -> Option<Result<(), CacheError>> {
+        match self {
+            Self::Memory(_) => None,
+            Self::Redis { client, .. } => Some(client.ping::<()>(None).await.map_err(Into::into)),
+        }
+    }
+
+    /// Deletes the keys `event` makes stale; a failure is logged (the TTL expires them).
+    pub async fn invalidate(&self, event: &JobEvent) {
         let stale = stale_keys(event);
         if stale.is_empty() {
             return;
@@ -169,48 +184,69 @@ impl Cache {
         }
     }
 
-    /// Invalidates from in-process events until `shutdown` (embedded mode, or the events of
-    /// this process).
-    pub async fn follow(
-        &self,
-        mut events: broadcast::Receiver<JobEvent>,
-        shutdown: CancellationToken,
-    ) {
-        loop {
-            let event = tokio::select! {
-                event = events.recv() => event,
-                () = shutdown.cancelled() => return,
-            };
-            match event {
-                Ok(event) => self.invalidate(&event).await,
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "cache invalidator fell behind; TTLs cover the gap");
-                }
-                Err(broadcast::error::RecvError::Closed) => return,
-            }
-        }
+    /// Invalidates from `events` (see [`local_events`], [`amqp_events`]) until they end or
+    /// `shutdown`.
+    pub async fn follow(&self, events: impl Stream<Item = JobEvent>, shutdown: CancellationToken) {
+        for_each_event(events, shutdown, |event| async move {
+            self.invalidate(&event).await;
+        })
+        .await;
     }
+}
 
-    /// Invalidates from a consumer made by [`subscribe_amqp`] until `shutdown`.
-    pub async fn follow_amqp(
-        &self,
-        mut consumer: lapin::Consumer,
-        shutdown: CancellationToken,
-    ) -> Result<(), CacheError> {
+/// Runs `apply` on each of `events`, in order, until they end or `shutdown`.
+pub async fn for_each_event<F, Fut>(
+    events: impl Stream<Item = JobEvent>,
+    shutdown: CancellationToken,
+    mut apply: F,
+) where
+    F: FnMut(JobEvent) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut events = std::pin::pin!(events);
+    loop {
+        let event = tokio::select! {
+            event = events.next() => event,
+            () = shutdown.cancelled() => return,
+        };
+        let Some(event) = event else { return };
+        apply(event).await;
+    }
+}
+
+/// The events of this process.
+pub fn local_events(events: broadcast::Receiver<JobEvent>) -> impl Stream<Item = JobEvent> {
+    futures::stream::unfold(events, |mut events| async move {
         loop {
-            let delivery = tokio::select! {
-                delivery = consumer.next() => delivery,
-                () = shutdown.cancelled() => return Ok(()),
-            };
-            let Some(delivery) = delivery else {
-                return Ok(());
-            };
-            match serde_json::from_slice::<JobEvent>(&delivery?.data) {
-                Ok(event) => self.invalidate(&event).await,
-                Err(err) => tracing::warn!(%err, "ignoring a malformed job event"),
+            match events.recv().await {
+                Ok(event) => return Some((event, events)),
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "job event follower fell behind; TTLs cover the gap");
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
-    }
+    })
+}
+
+/// The events of every process, from a consumer made by [`subscribe_amqp`]; malformed ones
+/// are skipped with a warning.
+pub fn amqp_events(consumer: lapin::Consumer) -> impl Stream<Item = JobEvent> {
+    consumer.filter_map(|delivery| async move {
+        match delivery {
+            Ok(delivery) => match serde_json::from_slice::<JobEvent>(&delivery.data) {
+                Ok(event) => Some(event),
+                Err(err) => {
+                    tracing::warn!(%err, "ignoring a malformed job event");
+                    None
+                }
+            },
+            Err(err) => {
+                tracing::warn!(%err, "job event consumer failed");
+                None
+            }
+        }
+    })
 }
 
 /// A consumer of every process's `job.*.succeeded` events on the `exchange` topic exchange,

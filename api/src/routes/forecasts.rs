@@ -3,12 +3,15 @@
 use super::{find, shift_codes};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::read_cache::{json_text, json_through};
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use rota_entity::{ModelStatus, TokenRole, forecast, model_version, unit};
+use rota_worker::cache::keys;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,7 +31,7 @@ pub struct ForecastQuery {
 }
 
 /// One forecast value with its interval.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ForecastPoint {
     pub date: NaiveDate,
     pub shift: String,
@@ -37,7 +40,7 @@ pub struct ForecastPoint {
     pub upper: f64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ForecastOut {
     pub unit_id: i32,
     /// The active model version that made the forecast; absent when the unit has none yet.
@@ -56,15 +59,36 @@ async fn read_forecast(
     caller: Caller,
     ApiPath(id): ApiPath<i32>,
     ApiQuery(query): ApiQuery<ForecastQuery>,
-) -> ApiResult<Json<ForecastOut>> {
+) -> ApiResult<Response> {
     caller.require(TokenRole::Viewer)?;
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
     {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
-    find::<unit::Entity>(&state.db, id, "unit").await?;
-    Ok(Json(load(&state.db, id, query.from, query.to).await?))
+    // A cached answer implies the unit existed when it was stored; deleting a unit deletes
+    // its model versions, and the entry with them within the TTL.
+    let text = json_through(
+        &state,
+        "forecast",
+        &keys::forecasts(id),
+        || async {
+            find::<unit::Entity>(&state.db, id, "unit").await?;
+            load(&state.db, id, None, None).await
+        },
+        // No model yet is cheap to answer, and no event announces the first model's rows.
+        |out: &ForecastOut| out.model_version.is_some(),
+    )
+    .await?;
+    if query.from.is_none() && query.to.is_none() {
+        return Ok(json_text(text));
+    }
+    let mut out: ForecastOut = serde_json::from_str(&text)
+        .map_err(|e| ApiError::new(Code::Internal, format!("cached forecast unreadable: {e}")))?;
+    out.items.retain(|p| {
+        query.from.is_none_or(|from| p.date >= from) && query.to.is_none_or(|to| p.date <= to)
+    });
+    Ok(Json(out).into_response())
 }
 
 /// The active model's forecast of unit `id` between the dates given.

@@ -101,6 +101,14 @@ async fn activate_model(
     caller.require(TokenRole::Admin)?;
     find::<unit::Entity>(&state.db, id, "unit").await?;
     let activated = activate(&state.db, id, version).await?;
+    // The unit's forecasts are now the other version's: drop the cached ones.
+    if let Err(err) = state
+        .cache
+        .delete(&[rota_worker::cache::keys::forecasts(id)])
+        .await
+    {
+        tracing::warn!(%err, "cannot drop cached forecasts; the TTL will");
+    }
     Ok(Json(activated.into()))
 }
 

@@ -5,10 +5,13 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiPath;
+use crate::read_cache::{json_text, json_through};
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use rota_entity::{RotaStatus, TokenRole, assignment, rota, staff, unit};
+use rota_worker::cache::keys;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -62,17 +65,27 @@ async fn latest_rota(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i32>,
-) -> ApiResult<Json<RotaOut>> {
+) -> ApiResult<Response> {
     caller.require(TokenRole::Viewer)?;
-    find::<unit::Entity>(&state.db, id, "unit").await?;
-    let latest = rota::Entity::find()
-        .filter(rota::Column::UnitId.eq(id))
-        .order_by_desc(rota::Column::CreatedAt)
-        .order_by_desc(rota::Column::Id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("a rota of unit {id}")))?;
-    Ok(Json(load(&state.db, latest).await?))
+    let text = json_through(
+        &state,
+        "rota",
+        &keys::latest_rota(id),
+        || async {
+            find::<unit::Entity>(&state.db, id, "unit").await?;
+            let latest = rota::Entity::find()
+                .filter(rota::Column::UnitId.eq(id))
+                .order_by_desc(rota::Column::CreatedAt)
+                .order_by_desc(rota::Column::Id)
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| ApiError::not_found(format!("a rota of unit {id}")))?;
+            load(&state.db, latest).await
+        },
+        |_| true,
+    )
+    .await?;
+    Ok(json_text(text))
 }
 
 /// A rota with its assignments and explanation.

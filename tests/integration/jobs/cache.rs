@@ -3,7 +3,7 @@
 use super::harness::{Flavor, Harness, settings};
 use crate::support::TestRedis;
 use rota_entity::enums::JobStatus;
-use rota_worker::cache::{Cache, keys, subscribe_amqp};
+use rota_worker::cache::{Cache, amqp_events, keys, local_events, subscribe_amqp};
 use rota_worker::{CoverSource, JobBody, JobContext, Registry, SolvePayload};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -89,7 +89,7 @@ async fn a_finished_solve_clears_its_units_rota_from_the_in_process_cache() {
     let stop = CancellationToken::new();
     let follower = tokio::spawn({
         let (cache, events, stop) = (cache.clone(), h.jobs.subscribe(), stop.clone());
-        async move { cache.follow(events, stop).await }
+        async move { cache.follow(local_events(events), stop).await }
     });
     let left = solve_unit_7_and_wait(&h, &cache).await;
     stop.cancel();
@@ -113,13 +113,10 @@ async fn a_finished_solve_clears_its_units_rota_from_redis_via_rabbitmq_events()
     let stop = CancellationToken::new();
     let follower = tokio::spawn({
         let (cache, stop) = (cache.clone(), stop.clone());
-        async move { cache.follow_amqp(consumer, stop).await }
+        async move { cache.follow(amqp_events(consumer), stop).await }
     });
     let left = solve_unit_7_and_wait(&h, &cache).await;
     stop.cancel();
-    follower
-        .await
-        .expect("follower stops")
-        .expect("follower ran cleanly");
+    follower.await.expect("follower stops");
     assert_eq!(left, (Some("other unit".into()), Some("other kind".into())));
 }

@@ -5,6 +5,8 @@ pub mod db;
 pub mod http;
 pub mod redis;
 pub mod rota_bin;
+pub mod server;
+pub mod webdriver;
 
 pub use amqp::TestAmqp;
 pub use db::{Backend, TestDb};
