@@ -6,10 +6,13 @@ mod bench_queue;
 mod demo;
 mod forecast_file;
 mod migrate;
+mod models;
+mod monitor;
 mod seed_demo;
 mod serve;
 mod solve_file;
 mod token;
+mod train_all;
 mod worker;
 
 use crate::cli::{Cli, Command};
@@ -50,6 +53,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::cli::BenchTarget::Curtois(curtois) => bench::curtois(&curtois),
         },
         Command::ForecastFile(args) => forecast_file::run(&args),
+        Command::TrainAll(args) => train_all::run(settings, &args).await,
+        Command::Monitor(args) => monitor::run(&settings, &args).await,
+        Command::Models(args) => models::run(&settings, args.action).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

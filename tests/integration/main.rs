@@ -12,4 +12,5 @@ mod domain_cli;
 mod entities;
 mod jobs;
 mod migrations;
+mod retrain;
 mod seed;

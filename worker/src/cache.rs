@@ -9,6 +9,7 @@ use crate::events::JobEvent;
 use fred::prelude::*;
 use futures::StreamExt;
 use rota_entity::enums::{JobKind, JobStatus};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,6 +44,17 @@ pub fn stale_keys(event: &JobEvent) -> Vec<String> {
     if event.status != JobStatus::Succeeded {
         return Vec::new();
     }
+    let key: fn(i32) -> String = match event.kind {
+        JobKind::Solve => keys::latest_rota,
+        JobKind::Forecast | JobKind::Retrain => keys::forecasts,
+        JobKind::Monitor => return Vec::new(),
+    };
+    event_units(event).into_iter().map(key).collect()
+}
+
+/// The units an event is about: its own, and those its result lists under `units`; sorted,
+/// without repeats.
+pub(crate) fn event_units(event: &JobEvent) -> Vec<i32> {
     let mut units: Vec<i32> = event.unit_id.into_iter().collect();
     if let Some(listed) = event
         .result
@@ -59,12 +71,7 @@ pub fn stale_keys(event: &JobEvent) -> Vec<String> {
     }
     units.sort_unstable();
     units.dedup();
-    let key: fn(i32) -> String = match event.kind {
-        JobKind::Solve => keys::latest_rota,
-        JobKind::Forecast | JobKind::Retrain => keys::forecasts,
-        JobKind::Monitor => return Vec::new(),
-    };
-    units.into_iter().map(key).collect()
+    units
 }
 
 type Entries = HashMap<String, (String, Instant)>;
@@ -156,7 +163,7 @@ impl Cache {
         }
     }
 
-    async fn invalidate(&self, event: &JobEvent) {
+    async fn invalidate(&self, event: &JobEvent, warm_from: Option<&DatabaseConnection>) {
         let stale = stale_keys(event);
         if stale.is_empty() {
             return;
@@ -167,14 +174,24 @@ impl Cache {
                 tracing::warn!(%err, keys = ?stale, "cache invalidation failed; TTL will expire them")
             }
         }
+        if let Some(db) = warm_from {
+            crate::cache_warm::rewarm(self, db, event).await;
+        }
     }
 
     /// Invalidates from in-process events until `shutdown` (embedded mode, or the events of
     /// this process).
-    pub async fn follow(
+    pub async fn follow(&self, events: broadcast::Receiver<JobEvent>, shutdown: CancellationToken) {
+        self.follow_warming(events, shutdown, None).await;
+    }
+
+    /// [`Cache::follow`], and with `warm_from` the invalidated forecasts of a unit are read
+    /// from that database and cached again at once.
+    pub async fn follow_warming(
         &self,
         mut events: broadcast::Receiver<JobEvent>,
         shutdown: CancellationToken,
+        warm_from: Option<DatabaseConnection>,
     ) {
         loop {
             let event = tokio::select! {
@@ -182,7 +199,7 @@ impl Cache {
                 () = shutdown.cancelled() => return,
             };
             match event {
-                Ok(event) => self.invalidate(&event).await,
+                Ok(event) => self.invalidate(&event, warm_from.as_ref()).await,
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "cache invalidator fell behind; TTLs cover the gap");
                 }
@@ -206,7 +223,7 @@ impl Cache {
                 return Ok(());
             };
             match serde_json::from_slice::<JobEvent>(&delivery?.data) {
-                Ok(event) => self.invalidate(&event).await,
+                Ok(event) => self.invalidate(&event, None).await,
                 Err(err) => tracing::warn!(%err, "ignoring a malformed job event"),
             }
         }
