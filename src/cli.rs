@@ -75,6 +75,78 @@ pub enum Command {
     /// above `--max-mean-ms`, the error rate above `--max-error-rate`, or the server cannot be
     /// reached.
     Loadtest(LoadtestArgs),
+    /// Retrain every unit's forecast model now (or one unit's), in this process, and print the
+    /// report.
+    ///
+    /// Each new model is validated, compared with the active one and seasonal naive, then
+    /// promoted or stored as rejected; the report is stored and sent. Exit status: 0 done,
+    /// 1 error, 3 a unit's model failed to train or validate (the others were still saved).
+    TrainAll(TrainAllArgs),
+    /// Check the active models for drift against recent actual demand and store the report.
+    ///
+    /// Exit status: 0 no drift, 1 error, 3 drift found.
+    Monitor(MonitorArgs),
+    /// List a unit's model versions, or activate one (rollback).
+    Models(ModelsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainAllArgs {
+    /// Retrain only this unit (its name).
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// Days of history to train on, the latest ones [default: setting `retrain.days`, 365].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(30..=3660))]
+    pub days: Option<u32>,
+    /// Units trained at once [default: setting `retrain.jobs`, the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
+    /// Send no email of the report (the webhook, if configured, is still called).
+    #[arg(long)]
+    pub no_email: bool,
+    /// Print the report as one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Check only this unit (its name).
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// Send no email of the report (the webhook, if configured, is still called).
+    #[arg(long)]
+    pub no_email: bool,
+    /// Also write the report (Markdown) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: ModelsAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// A unit's model versions, newest first.
+    List {
+        /// The unit (its name).
+        #[arg(long, value_name = "NAME")]
+        unit: String,
+    },
+    /// Make an earlier version the active model again; the active one is archived.
+    // `--version` is the model version here, not rota's.
+    #[command(disable_version_flag = true)]
+    Activate {
+        /// The unit (its name).
+        #[arg(long, value_name = "NAME")]
+        unit: String,
+        /// The version to activate.
+        #[arg(long, value_name = "N")]
+        version: i32,
+    },
 }
 
 /// Which queue backend to measure.

@@ -73,8 +73,17 @@ pub async fn connect(
     Ok(Jobs::new(db, transport, events))
 }
 
-/// The job bodies of this binary. The solve, forecast, retrain and monitor bodies register
-/// here as the solver and forecast crates land; a worker consumes only registered kinds.
-pub fn registry() -> Registry {
-    Registry::new().register(rota_worker::SolveBody)
+/// The job bodies of this binary; a worker consumes only registered kinds.
+pub fn registry(settings: &Settings) -> Registry {
+    Registry::new()
+        .register(rota_worker::SolveBody)
+        .register(rota_worker::ForecastBody)
+        .register(rota_worker::RetrainBody {
+            settings: settings.retrain.clone(),
+            notify: settings.notify.clone(),
+            trainer: Arc::new(rota_worker::retrain::ProphetTrainer),
+        })
+        .register(rota_worker::MonitorBody {
+            notify: settings.notify.clone(),
+        })
 }

@@ -15,9 +15,29 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
+/// A webhook URL down to its scheme and host: its path and query often are the secret.
+pub fn redact_webhook(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(url) => format!(
+            "{}://{}/***",
+            url.scheme(),
+            url.host_str().unwrap_or_default()
+        ),
+        Err(_) => "<unparseable URL>".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_webhook_keeps_only_its_scheme_and_host() {
+        assert_eq!(
+            redact_webhook("https://hooks.example.com/services/T0/B0/s3cret?x=1"),
+            "https://hooks.example.com/***"
+        );
+    }
 
     #[test]
     fn password_is_replaced() {

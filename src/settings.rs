@@ -10,6 +10,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use rota_api::ServerSettings;
 use rota_scheduler::SchedulerSettings;
 use rota_worker::WorkerSettings;
+use rota_worker::retrain::settings::{NotifySettings, RetrainSettings};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -27,6 +28,8 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub scheduler: SchedulerSettings,
     pub log: LogSettings,
+    pub retrain: RetrainSettings,
+    pub notify: NotifySettings,
 }
 
 /// The relational database: SQLite (embedded default) or PostgreSQL.
@@ -165,6 +168,12 @@ impl Settings {
         copy.database.url = redact_url(&copy.database.url);
         copy.redis.url = copy.redis.url.as_deref().map(redact_url);
         copy.amqp.url = copy.amqp.url.as_deref().map(redact_url);
+        copy.notify.webhook_url = copy
+            .notify
+            .webhook_url
+            .as_deref()
+            .map(crate::redact::redact_webhook);
+        copy.notify.smtp_url = copy.notify.smtp_url.as_deref().map(redact_url);
         copy
     }
 
@@ -199,6 +208,15 @@ impl Settings {
             .check()
             .context("invalid scheduler settings")?;
         self.worker.check().context("invalid worker settings")?;
+        self.retrain.check().map_err(|e| anyhow::anyhow!(e))?;
+        self.notify.check().map_err(|e| anyhow::anyhow!(e))?;
+        if let Some(url) = &self.notify.smtp_url {
+            check_url("notify.smtp_url", url, &["smtp", "smtps"])?;
+        }
+        if let Some(url) = &self.notify.webhook_url {
+            check_url("notify.webhook_url", url, &["http", "https"])
+                .map_err(|_| anyhow::anyhow!("notify.webhook_url must be an http(s) URL"))?;
+        }
         Ok(())
     }
 }

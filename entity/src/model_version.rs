@@ -24,6 +24,8 @@ pub struct Model {
     pub status: ModelStatus,
     /// Why the model has its status (e.g. why it was rejected).
     pub reason: Option<String>,
+    /// The retrain or monitor job that wrote it; none when written by the CLI.
+    pub job_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub body: Json,
     #[sea_orm(column_type = "Text")]
     pub markdown: String,
+    /// The retrain or monitor job that wrote it; none when written by the CLI.
+    pub job_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

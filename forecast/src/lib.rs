@@ -58,7 +58,7 @@ pub use optimizer::{FitParams, StanOptimizer};
 pub use prophet::{ProphetModel, ProphetSettings, SeasonalityMode};
 pub use report::{ForecastOptions, ForecastReport, forecast_series};
 pub use series::{DEFAULT_HOLDOUT_DAYS, Holdout, Horizon, MIN_HISTORY_DAYS, Series, UnitName};
-pub use train::{TrainJob, TrainOutcome, train_many};
+pub use train::{TrainJob, TrainOutcome, train_many, train_many_with};
 
 /// One forecast day: point forecast and prediction interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,17 @@ pub fn train_many(
     stan: &StanOptimizer,
     workers: Option<NonZeroUsize>,
 ) -> Vec<TrainOutcome> {
+    train_many_with(jobs, stan, workers, &|_| {})
+}
+
+/// [`train_many`], calling `done` from the training thread as each unit finishes (for
+/// progress reports), in completion order.
+pub fn train_many_with(
+    jobs: &[TrainJob],
+    stan: &StanOptimizer,
+    workers: Option<NonZeroUsize>,
+    done: &(dyn Fn(&TrainOutcome) + Sync),
+) -> Vec<TrainOutcome> {
     let workers = workers
         .or_else(|| thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get)
@@ -57,6 +68,7 @@ pub fn train_many(
                         break;
                     };
                     let outcome = train_one(&job.series, &job.config, &stan);
+                    done(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
                     }

@@ -11,6 +11,7 @@ mod m20261126_000002_demand;
 mod m20261126_000003_models_and_forecasts;
 mod m20261126_000004_jobs_rotas_reports;
 mod m20261126_000005_api_tokens;
+mod m20261126_000006_retrain_job_ids;
 mod util;
 
 /// All of rota's migrations, oldest first.
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_models_and_forecasts::Migration),
             Box::new(m20261126_000004_jobs_rotas_reports::Migration),
             Box::new(m20261126_000005_api_tokens::Migration),
+            Box::new(m20261126_000006_retrain_job_ids::Migration),
         ]
     }
 }

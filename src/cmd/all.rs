@@ -23,8 +23,13 @@ pub async fn run_with(
     let jobs = crate::jobs::connect(&settings, db.clone(), &id).await?;
     let state = crate::api_state::build(&settings, db, jobs.clone(), &shutdown).await?;
     let worker = tokio::spawn(
-        Worker::new(jobs.clone(), crate::jobs::registry(), id, settings.worker)
-            .run(shutdown.clone()),
+        Worker::new(
+            jobs.clone(),
+            crate::jobs::registry(&settings),
+            id,
+            settings.worker,
+        )
+        .run(shutdown.clone()),
     );
     let scheduler = tokio::spawn(rota_scheduler::run(
         settings.scheduler,

@@ -7,10 +7,13 @@ mod demo;
 mod forecast_file;
 mod loadtest;
 mod migrate;
+mod models;
+mod monitor;
 mod seed_demo;
 mod serve;
 mod solve_file;
 mod token;
+mod train_all;
 mod worker;
 
 use crate::cli::{Cli, Command};
@@ -52,6 +55,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::ForecastFile(args) => forecast_file::run(&args),
         Command::Loadtest(args) => loadtest::run(&args).await,
+        Command::TrainAll(args) => train_all::run(settings, &args).await,
+        Command::Monitor(args) => monitor::run(&settings, &args).await,
+        Command::Models(args) => models::run(&settings, args.action).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

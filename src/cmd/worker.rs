@@ -21,7 +21,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     let db = crate::db::connect(&settings.database).await?;
     let id = WorkerId::generate();
     let jobs = crate::jobs::connect(&settings, db, &id).await?;
-    Worker::new(jobs, crate::jobs::registry(), id, settings.worker)
+    Worker::new(jobs, crate::jobs::registry(&settings), id, settings.worker)
         .run(crate::shutdown::on_signal())
         .await
         .context("the worker stopped on a queue error")?;

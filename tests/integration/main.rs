@@ -14,4 +14,5 @@ mod entities;
 mod jobs;
 mod loadtest;
 mod migrations;
+mod retrain;
 mod seed;

@@ -13,12 +13,13 @@ mod identity;
 mod payloads;
 mod policy;
 mod queue;
+pub mod retrain;
 mod runner;
 mod settings;
 mod store;
 pub mod transport;
 
-pub use bodies::SolveBody;
+pub use bodies::{ForecastBody, MonitorBody, RetrainBody, SolveBody};
 pub use events::{Events, JobEvent};
 pub use handler::{JobBody, JobContext, Registry};
 pub use identity::WorkerId;

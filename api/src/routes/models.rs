@@ -9,10 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use rota_entity::{ModelStatus, TokenRole, model_version, unit};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
-};
+use rota_worker::retrain::versions::{self, ActivateError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -77,11 +74,7 @@ async fn list_models(
 ) -> ApiResult<Json<ModelList>> {
     caller.require(TokenRole::Viewer)?;
     find::<unit::Entity>(&state.db, id, "unit").await?;
-    let rows = model_version::Entity::find()
-        .filter(model_version::Column::UnitId.eq(id))
-        .order_by_desc(model_version::Column::Version)
-        .all(&state.db)
-        .await?;
+    let rows = versions::list(&state.db, id).await?;
     Ok(Json(ModelList {
         items: rows.into_iter().map(ModelOut::from).collect(),
     }))
@@ -112,46 +105,19 @@ async fn activate_model(
     Ok(Json(activated.into()))
 }
 
-/// Activates `version` of unit `unit_id` in one transaction.
+/// Activates `version` of unit `unit_id` (see [`versions::activate`], which the CLI shares).
 pub async fn activate(
     db: &sea_orm::DatabaseConnection,
     unit_id: i32,
     version: i32,
 ) -> ApiResult<model_version::Model> {
-    let txn = db.begin().await?;
-    let target = model_version::Entity::find()
-        .filter(model_version::Column::UnitId.eq(unit_id))
-        .filter(model_version::Column::Version.eq(version))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("model version {version} of unit {unit_id}")))?;
-    match target.status {
-        ModelStatus::Active => return Ok(target),
-        ModelStatus::Rejected => {
-            return Err(ApiError::conflict(format!(
-                "version {version} was rejected ({}); it cannot serve",
-                target.reason.as_deref().unwrap_or("no reason recorded")
-            )));
-        }
-        ModelStatus::Candidate | ModelStatus::Archived => {}
-    }
-    let current = model_version::Entity::find()
-        .filter(model_version::Column::UnitId.eq(unit_id))
-        .filter(model_version::Column::Status.eq(ModelStatus::Active))
-        .all(&txn)
-        .await?;
-    for previous in current {
-        let mut archived = previous.into_active_model();
-        archived.status = Set(ModelStatus::Archived);
-        archived.update(&txn).await?;
-    }
-    let mut active = target.into_active_model();
-    active.status = Set(ModelStatus::Active);
-    active.reason = Set(Some(format!(
-        "activated by hand at {}",
-        Utc::now().format("%Y-%m-%d %H:%M UTC")
-    )));
-    let activated = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(activated)
+    versions::activate(db, unit_id, version)
+        .await
+        .map_err(|err| match err {
+            ActivateError::NotFound { .. } => {
+                ApiError::not_found(format!("model version {version} of unit {unit_id}"))
+            }
+            ActivateError::Rejected { .. } => ApiError::conflict(err.to_string()),
+            ActivateError::Db(db) => db.into(),
+        })
 }

@@ -9,6 +9,7 @@ mod enqueue;
 mod events;
 mod harness;
 mod lifecycle;
+mod retrain_body;
 mod scheduler;
 mod shutdown;
 mod solve_body;

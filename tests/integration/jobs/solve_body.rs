@@ -40,7 +40,7 @@ async fn a_solve_job_stores_one_rota_with_assignments_for_its_unit() {
         .id;
     let worker = harness
         .spawn_registry(
-            ::rota::jobs::registry(),
+            ::rota::jobs::registry(&::rota::settings::Settings::default()),
             WorkerSettings {
                 queues: vec!["solve".into()],
                 concurrency: 1,
