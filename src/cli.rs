@@ -130,6 +130,8 @@ pub enum ModelsAction {
         unit: String,
     },
     /// Make an earlier version the active model again; the active one is archived.
+    // `--version` names the model version here, not rota's.
+    #[command(disable_version_flag = true)]
     Activate {
         /// The unit (its name).
         #[arg(long, value_name = "NAME")]

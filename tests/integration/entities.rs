@@ -144,6 +144,7 @@ async fn write_and_read_every_entity(backend: Backend) {
             baseline_mape: Some(0.1102),
             status: ModelStatus::Active,
             reason: None,
+            job_id: Some(uuid::Uuid::nil()),
         }
     );
     round_trip!(
@@ -231,6 +232,7 @@ async fn write_and_read_every_entity(backend: Backend) {
             created_at: at(1_790_000_400),
             body: json!({"units": [{"unit": "Ward 7", "p_value": 0.031}]}),
             markdown: "# Drift report\n\n| unit | p |\n|---|---|\n| Ward 7 | 0.031 |\n".into(),
+            job_id: None,
         }
     );
     round_trip!(
