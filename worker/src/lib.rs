@@ -3,19 +3,24 @@
 //! dead-lettering, timeouts, cancellation, progress, events and graceful shutdown.
 //!
 //! A job body is one module implementing [`JobBody`] for a payload type; a process registers
-//! its bodies in a [`Registry`] and runs a [`Worker`].
+//! its bodies in a [`Registry`] and runs a [`Worker`], whose runtime is apalis 1.0.
 
 mod bodies;
 pub mod cache;
+mod delivery;
 mod events;
 mod handler;
 mod identity;
+mod layers;
+pub mod metrics;
 mod payloads;
 mod policy;
 mod queue;
+mod queue_backend;
 mod runner;
 mod settings;
 mod store;
+mod sweeper;
 pub mod transport;
 
 pub use bodies::SolveBody;
