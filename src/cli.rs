@@ -196,6 +196,10 @@ pub struct WorkerArgs {
     /// Jobs to run at once [default: number of cores].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
+    /// Serve Prometheus metrics at http://0.0.0.0:PORT/metrics: jobs started, succeeded,
+    /// failed and dead by kind, try durations, queue depth [default: worker.metrics_port, off].
+    #[arg(long, value_name = "PORT")]
+    pub metrics_port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

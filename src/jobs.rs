@@ -49,12 +49,10 @@ pub async fn connect(
     };
     let mut events = Events::default();
     if let Some(queue) = &amqp {
-        let exchange = &settings.amqp.events_exchange;
-        let channel = queue
-            .events_channel(exchange)
+        events = events
+            .with_amqp_queue(Arc::clone(queue), settings.amqp.events_exchange.clone())
             .await
             .context("cannot open the RabbitMQ events channel")?;
-        events = events.with_amqp(channel, exchange.clone());
     }
     let transport = match (redis, amqp) {
         (Some(redis), Some(amqp)) => {

@@ -8,7 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 mod health;
-mod metrics;
+pub mod metrics;
 mod openapi;
 pub mod pagination;
 mod read_cache;
@@ -66,6 +66,20 @@ pub async fn bind(settings: &ServerSettings) -> Result<TcpListener, ServeError> 
     TcpListener::bind(&addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })
+}
+
+/// Serves only `/metrics` on `listener` until `shutdown`: the exporter of a process without
+/// the API (`rota worker --metrics-port`).
+pub async fn serve_metrics(
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "metrics exporter listening");
+    axum::serve(listener, metrics::exporter())
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await?;
+    Ok(())
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then drains open requests.

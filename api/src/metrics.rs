@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 const LATENCY: &str = "http_request_duration_seconds";
+/// Job tries run from milliseconds (no-op) to hours (a retrain).
+const JOB_BUCKETS: [f64; 14] = [
+    0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0, 7200.0,
+];
 const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
@@ -20,6 +24,11 @@ pub fn install() -> Option<PrometheusHandle> {
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(LATENCY.into()), &BUCKETS)
+                .ok()?
+                .set_buckets_for_metric(
+                    Matcher::Full(rota_worker::metrics::JOB_DURATION.into()),
+                    &JOB_BUCKETS,
+                )
                 .ok()?;
             match builder.install_recorder() {
                 Ok(handle) => Some(handle),
@@ -84,4 +93,24 @@ pub async fn job_counts(db: &sea_orm::DatabaseConnection) -> Result<String, sea_
         }
     }
     Ok(text)
+}
+
+/// A router with only `/metrics`, rendering the process-wide recorder.
+pub fn exporter() -> axum::Router {
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            let body = install().map_or_else(
+                || "# metrics recorder unavailable in this process\n".to_string(),
+                |handle| handle.render(),
+            );
+            (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4",
+                )],
+                body,
+            )
+        }),
+    )
 }

@@ -125,6 +125,7 @@ async fn measure(
             queues: vec!["monitor".into()],
             concurrency: usize::try_from(args.concurrency).unwrap_or(1),
             shutdown_timeout_secs: 10,
+            ..WorkerSettings::default()
         },
     );
     let shutdown = CancellationToken::new();

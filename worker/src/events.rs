@@ -4,10 +4,12 @@
 //! job: a slow in-process subscriber loses the oldest events and is told how many it missed,
 //! and broker publishes run on a task of their own that retries through an outage.
 
+use crate::transport::amqp::AmqpQueue;
 use chrono::{DateTime, Utc};
 use rota_entity::enums::{JobKind, JobStatus};
 use rota_entity::job::Model;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
@@ -93,9 +95,27 @@ impl Events {
     /// must be in confirm mode (see `AmqpQueue::events_channel`).
     pub fn with_amqp(mut self, channel: lapin::Channel, exchange: String) -> Self {
         let (tx, rx) = mpsc::channel(BROKER_BACKLOG);
-        tokio::spawn(publish_to_broker(channel, exchange, rx));
+        tokio::spawn(publish_to_broker(Source::Fixed(channel), exchange, rx));
         self.broker = Some(tx);
         self
+    }
+
+    /// As [`Events::with_amqp`], on a channel of `queue`'s connection that is opened again
+    /// whenever the connection is lost.
+    pub async fn with_amqp_queue(
+        mut self,
+        queue: Arc<AmqpQueue>,
+        exchange: String,
+    ) -> Result<Self, crate::TransportError> {
+        let channel = queue.events_channel(&exchange).await?;
+        let (tx, rx) = mpsc::channel(BROKER_BACKLOG);
+        tokio::spawn(publish_to_broker(
+            Source::Queue(channel, queue),
+            exchange,
+            rx,
+        ));
+        self.broker = Some(tx);
+        Ok(self)
     }
 
     /// Publishes without waiting; having no subscriber is fine.
@@ -114,10 +134,44 @@ impl Events {
     }
 }
 
+/// The events channel, and where a new one comes from once it is lost.
+enum Source {
+    Fixed(lapin::Channel),
+    Queue(lapin::Channel, Arc<AmqpQueue>),
+}
+
+impl Source {
+    fn channel(&self) -> &lapin::Channel {
+        match self {
+            Self::Fixed(channel) | Self::Queue(channel, _) => channel,
+        }
+    }
+
+    /// A usable channel: `false` when it is closed for good.
+    async fn reopen(&mut self, exchange: &str) -> bool {
+        if self.channel().status().connected() {
+            return true;
+        }
+        match self {
+            Self::Fixed(_) => false,
+            Self::Queue(channel, queue) => match queue.events_channel(exchange).await {
+                Ok(fresh) => {
+                    *channel = fresh;
+                    true
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "cannot reopen the events channel; retrying");
+                    true
+                }
+            },
+        }
+    }
+}
+
 /// Publishes each event persistently and waits for the confirm; on failure, retries with a
 /// growing pause (an outage delays events, it does not lose them while the backlog has room).
 async fn publish_to_broker(
-    channel: lapin::Channel,
+    mut source: Source,
     exchange: String,
     mut events: mpsc::Receiver<JobEvent>,
 ) {
@@ -132,6 +186,7 @@ async fn publish_to_broker(
             let properties = lapin::BasicProperties::default()
                 .with_delivery_mode(2)
                 .with_content_type("application/json".into());
+            let channel = source.channel();
             let published = async {
                 channel
                     .basic_publish(
@@ -150,10 +205,9 @@ async fn publish_to_broker(
                 Ok(_) => tracing::warn!(%key, "broker refused a job event; retrying"),
                 Err(err) => tracing::warn!(%err, %key, "publishing a job event failed; retrying"),
             }
-            if channel.status().connected() {
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(10));
-            } else {
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+            if !source.reopen(&exchange).await {
                 tracing::error!(%key, "the events channel is closed; dropping job events");
                 return;
             }

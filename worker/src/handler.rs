@@ -127,7 +127,31 @@ impl Registry {
         self.bodies.keys().copied().collect()
     }
 
-    pub(crate) fn get(&self, kind: JobKind) -> Option<Arc<ErasedBody>> {
-        self.bodies.get(&kind).cloned()
+    /// `kind`'s body as a tower service, for the worker's middleware (its timeout) to wrap.
+    pub(crate) fn service(&self, kind: JobKind) -> Option<BodyService> {
+        self.bodies.get(&kind).cloned().map(BodyService)
+    }
+}
+
+/// A registered body as a [`tower::Service`]: one call runs one try. It never fails as a
+/// service; a failing body is a [`BodyOutcome::Failed`].
+#[derive(Clone)]
+pub(crate) struct BodyService(Arc<ErasedBody>);
+
+impl tower::Service<(JobContext, serde_json::Value)> for BodyService {
+    type Response = BodyOutcome;
+    type Error = std::convert::Infallible;
+    type Future = BoxFuture<'static, Result<BodyOutcome, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, (ctx, payload): (JobContext, serde_json::Value)) -> Self::Future {
+        let run = (self.0)(ctx, payload);
+        Box::pin(async move { Ok(run.await) })
     }
 }

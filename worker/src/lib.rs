@@ -3,20 +3,25 @@
 //! dead-lettering, timeouts, cancellation, progress, events and graceful shutdown.
 //!
 //! A job body is one module implementing [`JobBody`] for a payload type; a process registers
-//! its bodies in a [`Registry`] and runs a [`Worker`].
+//! its bodies in a [`Registry`] and runs a [`Worker`], whose runtime is apalis 1.0.
 
 mod bodies;
 pub mod cache;
+mod delivery;
 mod events;
 mod handler;
 mod identity;
+mod layers;
+pub mod metrics;
 mod payloads;
 mod policy;
 mod queue;
+mod queue_backend;
 pub mod retrain;
 mod runner;
 mod settings;
 mod store;
+mod sweeper;
 pub mod transport;
 
 pub use bodies::{ForecastBody, MonitorBody, RetrainBody, SolveBody};

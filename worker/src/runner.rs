@@ -1,28 +1,48 @@
-//! The worker loop: per queue, a fetcher takes job ids while a concurrency permit is free;
-//! each job runs in its own task under a `job` span, with its kind's timeout, a cancel token
-//! fed from the table, and retry or dead-lettering on failure.
+//! The worker process's runtime, on apalis 1.0: per queue, an apalis worker (`WorkerBuilder`)
+//! whose backend is our transport for that queue ([`QueueBackend`]), all under one apalis
+//! `Monitor` that starts them and stops them together. Each worker's tower stack, outermost
+//! first: the `job` span ([`JobSpanLayer`]), a concurrency limit whose semaphore the queues
+//! share (at most `concurrency` jobs per process), apalis's lifecycle tracking, and our
+//! [`JobService`], which runs the delivery with the body wrapped in a tower `Timeout` of its
+//! kind's limit.
+//!
+//! How apalis's notions map onto the `jobs` table, which stays the source of truth:
+//! - *attempts* are counted in the table when a worker claims a delivery, so they survive the
+//!   process; apalis's in-memory attempt counter starts again in every process and is not used.
+//! - *retries* are not apalis's retry layer (which retries in place, holding a concurrency
+//!   slot, and forgets on a crash): a failed try marks the row `failed` and asks the transport
+//!   to deliver the id again after the backoff (Redis delayed set, RabbitMQ delay queue,
+//!   in-process timer); after `max_attempts` the row is `dead` and the id goes to the dead
+//!   list. A delivery is then a fresh apalis task.
+//! - *timeout*: tower's `Timeout` around the body; its `Elapsed` is a failed try like any other.
+//! - *status*: the apalis service succeeds whenever the outcome was written (the job itself
+//!   may have failed); it errs only when the table or queue could not be written, and then the
+//!   delivery stays held until the queue's crash recovery hands it on.
+//! - *graceful shutdown*: the monitor stops every worker from taking tasks and waits for the
+//!   in-flight ones; past `shutdown_timeout_secs` they are told to hand their jobs back.
 
-use crate::events::JobEvent;
-use crate::handler::{BodyOutcome, JobContext, Registry};
+use crate::delivery::Shared;
+use crate::handler::Registry;
+use crate::layers::{JobService, JobSpanLayer};
 use crate::payloads::{kind_of_queue, queue_name};
-use crate::policy::JobPolicy;
-use crate::queue::{Jobs, JobsError};
-use crate::store::{self, Claim};
-use crate::transport::{Fetcher, TransportError};
+use crate::queue::Jobs;
+use crate::queue_backend::QueueBackend;
+use crate::transport::TransportError;
 use crate::{WorkerId, WorkerSettings};
-use chrono::Utc;
-use rota_entity::enums::{JobKind, JobStatus};
-use rota_entity::job::Model;
-use std::sync::Arc;
+use crate::{store, sweeper};
+use apalis_core::monitor::Monitor;
+use apalis_core::worker::builder::WorkerBuilder;
+use apalis_core::worker::context::WorkerContext;
+use apalis_core::worker::event::Event;
+use rota_entity::enums::JobKind;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::Instrument;
-use uuid::Uuid;
-
-/// How often a running job's row is checked for a cancel request.
-const CANCEL_POLL: Duration = Duration::from_millis(250);
+use tower::Layer;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::timeout::TimeoutLayer;
 
 /// A worker process's job runner.
 pub struct Worker {
@@ -30,14 +50,6 @@ pub struct Worker {
     registry: Registry,
     id: WorkerId,
     settings: WorkerSettings,
-}
-
-struct Shared {
-    jobs: Jobs,
-    registry: Registry,
-    worker: Arc<str>,
-    /// Cancelled when in-flight jobs ran past the shutdown timeout: drop them.
-    hard_stop: CancellationToken,
 }
 
 impl Worker {
@@ -74,17 +86,16 @@ impl Worker {
                 );
             }
         }
-        let shared = Arc::new(Shared {
-            jobs: self.jobs.clone(),
-            registry: self.registry,
-            worker: Arc::from(self.id.as_str()),
-            hard_stop: CancellationToken::new(),
-        });
         let transport = self.jobs.transport.clone();
         let prefetch = u16::try_from(self.settings.concurrency).unwrap_or(u16::MAX);
-        let mut fetchers = Vec::new();
+        let mut queues = Vec::new();
         for kind in &kinds {
-            fetchers.push((*kind, transport.fetcher(*kind, prefetch).await?));
+            let Some(body) = self.registry.service(*kind) else {
+                continue;
+            };
+            let timeout = self.jobs.policies.get(*kind).timeout;
+            let fetcher = transport.fetcher(*kind, prefetch).await?;
+            queues.push((*kind, TimeoutLayer::new(timeout).layer(body), fetcher));
         }
         let forgetful: Vec<JobKind> = kinds
             .iter()
@@ -104,46 +115,116 @@ impl Worker {
             let stop = upkeep_stop.clone();
             async move { transport.maintain(stop).await }
         });
-        let permits = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
-        let tracker = TaskTracker::new();
-        // Stopped by `shutdown`, or by a fetch loop whose connection is gone for good.
+        let depths = tokio::spawn(crate::metrics::sample_depths(
+            transport.clone(),
+            kinds.clone(),
+            upkeep_stop.clone(),
+        ));
+        let sweeper = tokio::spawn(sweeper::run(
+            self.jobs.clone(),
+            kinds.clone(),
+            Duration::from_secs(self.settings.sweep_after_secs),
+            upkeep_stop.clone(),
+        ));
+        let shared = Arc::new(Shared {
+            jobs: self.jobs.clone(),
+            worker: Arc::from(self.id.as_str()),
+            hard_stop: CancellationToken::new(),
+        });
         let stop = shutdown.child_token();
-        let mut loops = tokio::task::JoinSet::new();
-        for (kind, fetcher) in fetchers {
-            loops.spawn(fetch_loop(
+        let tracker = TaskTracker::new();
+        let permits = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
+        let mut monitor = Monitor::new().on_event(log_event);
+        for (kind, body, fetcher) in queues {
+            let fetcher = Mutex::new(Some(fetcher));
+            let (shared, transport, stop, tracker, permits) = (
                 Arc::clone(&shared),
-                kind,
-                fetcher,
-                Arc::clone(&permits),
-                tracker.clone(),
+                transport.clone(),
                 stop.clone(),
-            ));
-        }
-        let mut lost = None;
-        while let Some(ended) = loops.join_next().await {
-            if let Ok(Err(err)) = ended {
-                stop.cancel();
-                lost.get_or_insert(err);
-            }
+                tracker.clone(),
+                Arc::clone(&permits),
+            );
+            monitor = monitor.register(move |_restarts| {
+                // The first run takes the fetcher opened above; a restart opens its own.
+                let fetcher = fetcher
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                let backend = QueueBackend::new(kind, transport.clone(), prefetch, fetcher, &stop);
+                WorkerBuilder::new(format!("{}/{}", shared.worker, queue_name(kind)).as_str())
+                    .backend(backend)
+                    .layer(JobSpanLayer::new(kind, Arc::clone(&shared.worker)))
+                    .layer(GlobalConcurrencyLimitLayer::with_semaphore(Arc::clone(
+                        &permits,
+                    )))
+                    .build(JobService::new(
+                        Arc::clone(&shared),
+                        kind,
+                        body.clone(),
+                        tracker.clone(),
+                    ))
+            });
         }
 
-        tracker.close();
         let grace = Duration::from_secs(self.settings.shutdown_timeout_secs);
-        if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
-            tracing::warn!(
-                in_flight = tracker.len(),
-                "in-flight jobs outlived the shutdown timeout; handing them back"
-            );
-            shared.hard_stop.cancel();
-            tracker.wait().await;
+        let overtime = tokio::spawn(hand_back_after(
+            grace,
+            stop.clone(),
+            tracker.clone(),
+            shared.hard_stop.clone(),
+        ));
+        let signal = {
+            let stop = stop.clone();
+            async move {
+                stop.cancelled().await;
+                Ok(())
+            }
+        };
+        if let Err(err) = monitor.run_with_signal(signal).await {
+            tracing::error!(%err, "the worker's apalis monitor failed");
         }
+        // Jobs of an apalis worker that ended early still run on their own tasks.
+        tracker.close();
+        tracker.wait().await;
+        overtime.abort();
         if let Err(err) = transport.leave().await {
             tracing::warn!(%err, "could not hand held jobs back; the reaper will after the lease");
         }
         upkeep_stop.cancel();
         let _ = upkeep.await;
+        let _ = sweeper.await;
+        let _ = depths.await;
         tracing::info!("worker stopped");
-        lost.map_or(Ok(()), Err)
+        Ok(())
+    }
+}
+
+/// Once the worker is stopping and `grace` has passed, tells the jobs still running to hand
+/// themselves back.
+async fn hand_back_after(
+    grace: Duration,
+    stop: CancellationToken,
+    tracker: TaskTracker,
+    hard_stop: CancellationToken,
+) {
+    stop.cancelled().await;
+    tokio::time::sleep(grace).await;
+    if !tracker.is_empty() {
+        tracing::warn!(
+            in_flight = tracker.len(),
+            "in-flight jobs outlived the shutdown timeout; handing them back"
+        );
+    }
+    hard_stop.cancel();
+}
+
+/// apalis's own worker events; a job's outcome is logged in its span, so only what apalis
+/// alone sees is logged here.
+fn log_event(worker: &WorkerContext, event: &Event) {
+    match event {
+        Event::Start => tracing::debug!(apalis_worker = worker.name(), "apalis worker started"),
+        Event::Exit => tracing::debug!(apalis_worker = worker.name(), "apalis worker exited"),
+        _ => {}
     }
 }
 
@@ -162,296 +243,5 @@ async fn redeliver_unfinished(jobs: &Jobs, kinds: &[JobKind]) {
             }
         }
         Err(err) => tracing::warn!(%err, "could not look up unfinished jobs"),
-    }
-}
-
-async fn fetch_loop(
-    shared: Arc<Shared>,
-    kind: JobKind,
-    mut fetcher: Fetcher,
-    permits: Arc<Semaphore>,
-    tracker: TaskTracker,
-    shutdown: CancellationToken,
-) -> Result<(), TransportError> {
-    loop {
-        let permit = tokio::select! {
-            permit = Arc::clone(&permits).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => return Ok(()),
-            },
-            () = shutdown.cancelled() => return Ok(()),
-        };
-        match fetcher.next(&shutdown).await {
-            Ok(Some(id)) => {
-                tracker.spawn(execute(Arc::clone(&shared), kind, id, permit));
-            }
-            Ok(None) => return Ok(()),
-            Err(err @ TransportError::ConsumerGone) => {
-                // No reconnect here: stop cleanly and let the supervisor start a fresh worker;
-                // the broker has requeued what this one held.
-                tracing::error!(%err, queue = queue_name(kind), "stopping the worker");
-                return Err(err);
-            }
-            Err(err) => {
-                tracing::warn!(%err, queue = queue_name(kind), "fetching a job failed; retrying");
-                tokio::select! {
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    () = shutdown.cancelled() => return Ok(()),
-                }
-            }
-        }
-    }
-}
-
-async fn execute(shared: Arc<Shared>, kind: JobKind, id: Uuid, _permit: OwnedSemaphorePermit) {
-    let span = tracing::info_span!(
-        "job",
-        job_id = %id,
-        kind = queue_name(kind),
-        worker = %shared.worker,
-        attempt = tracing::field::Empty,
-    );
-    async {
-        if let Err(err) = deliver(&shared, kind, id).await {
-            // The delivery stays with this worker; the reaper hands it on after the lease if
-            // this process dies, and the table still says where the job is.
-            tracing::error!(%err, "job delivery failed");
-        }
-    }
-    .instrument(span)
-    .await;
-}
-
-async fn deliver(shared: &Shared, kind: JobKind, id: Uuid) -> Result<(), JobsError> {
-    let jobs = &shared.jobs;
-    match store::claim(&jobs.db, id, &shared.worker).await? {
-        Claim::Skip(job) => {
-            tracing::debug!(status = ?job.as_ref().map(|j| j.status), "nothing to run");
-            jobs.transport.ack(kind, id).await?;
-        }
-        Claim::Settled(job) => {
-            jobs.events.publish(JobEvent::of(&job));
-            if job.status == JobStatus::Dead {
-                jobs.transport.bury(kind, id).await?;
-            } else {
-                jobs.transport.ack(kind, id).await?;
-            }
-        }
-        Claim::Run(job) => {
-            tracing::Span::current().record("attempt", job.attempts);
-            jobs.events.publish(JobEvent::of(&job));
-            run_claimed(shared, job).await?;
-        }
-    }
-    Ok(())
-}
-
-/// How a try ended, from the runner's side.
-enum Outcome {
-    Body(BodyOutcome),
-    TimedOut,
-    /// The body did not stop within the cancel grace.
-    CancelIgnored,
-    /// The worker is shutting down hard.
-    Interrupted,
-}
-
-async fn run_claimed(shared: &Shared, job: Model) -> Result<(), JobsError> {
-    let jobs = &shared.jobs;
-    let Some(body) = shared.registry.get(job.kind) else {
-        // Only registered kinds are fetched; should it happen anyway, let another worker have it.
-        store::release(&jobs.db, job.id, &shared.worker).await?;
-        jobs.transport.release(job.kind, job.id).await?;
-        return Ok(());
-    };
-    let policy = jobs.policies.get(job.kind);
-    let cancel = CancellationToken::new();
-    let watcher = tokio::spawn(watch_cancel(jobs.clone(), job.id, cancel.clone()));
-    let ctx = JobContext::new(
-        job.id,
-        u32::try_from(job.attempts).unwrap_or(1),
-        jobs.db.clone(),
-        Arc::clone(&shared.worker),
-        cancel.clone(),
-    );
-    let started = std::time::Instant::now();
-    let outcome = run_body(
-        body(ctx, job.payload.clone()),
-        &policy,
-        &cancel,
-        &shared.hard_stop,
-    )
-    .await;
-    watcher.abort();
-    let seconds = started.elapsed().as_secs_f64();
-
-    let finisher = Finisher {
-        shared,
-        job: &job,
-        policy: &policy,
-    };
-    match outcome {
-        Outcome::Interrupted => finisher.hand_back().await,
-        _ if cancel.is_cancelled() => {
-            let result = match outcome {
-                Outcome::Body(BodyOutcome::Done(value)) => Some(value),
-                _ => None,
-            };
-            tracing::info!(seconds, "job cancelled");
-            finisher.settle(JobStatus::Cancelled, result, None).await
-        }
-        Outcome::Body(BodyOutcome::Done(value)) => {
-            tracing::info!(seconds, "job succeeded");
-            finisher
-                .settle(JobStatus::Succeeded, Some(value), None)
-                .await
-        }
-        Outcome::Body(BodyOutcome::Failed(err)) => finisher.fail(format!("{err:#}")).await,
-        Outcome::TimedOut => {
-            finisher
-                .fail(format!(
-                    "timed out after {} s",
-                    policy.timeout.as_secs_f64()
-                ))
-                .await
-        }
-        Outcome::Body(BodyOutcome::BadPayload(message)) => finisher.dead(message).await,
-        Outcome::CancelIgnored => finisher.settle(JobStatus::Cancelled, None, None).await,
-    }
-}
-
-async fn run_body(
-    body: futures::future::BoxFuture<'static, BodyOutcome>,
-    policy: &JobPolicy,
-    cancel: &CancellationToken,
-    hard_stop: &CancellationToken,
-) -> Outcome {
-    let timed = tokio::time::timeout(policy.timeout, body);
-    tokio::pin!(timed);
-    let grace_after_cancel = async {
-        cancel.cancelled().await;
-        tokio::time::sleep(policy.cancel_grace).await;
-    };
-    tokio::select! {
-        result = &mut timed => match result {
-            Ok(outcome) => Outcome::Body(outcome),
-            Err(_) => Outcome::TimedOut,
-        },
-        () = grace_after_cancel => Outcome::CancelIgnored,
-        () = hard_stop.cancelled() => Outcome::Interrupted,
-    }
-}
-
-/// Fires `cancel` once the job's row asks for it.
-async fn watch_cancel(jobs: Jobs, id: Uuid, cancel: CancellationToken) {
-    loop {
-        tokio::time::sleep(CANCEL_POLL).await;
-        match store::cancel_requested(&jobs.db, id).await {
-            Ok(true) => {
-                tracing::info!("cancel requested");
-                cancel.cancel();
-                return;
-            }
-            Ok(false) => {}
-            Err(err) => tracing::warn!(%err, "could not check for a cancel request"),
-        }
-    }
-}
-
-/// Writes a try's end to the table, the transport and the events.
-struct Finisher<'a> {
-    shared: &'a Shared,
-    job: &'a Model,
-    policy: &'a JobPolicy,
-}
-
-impl Finisher<'_> {
-    fn event(&self, status: JobStatus, result: Option<serde_json::Value>, error: Option<String>) {
-        self.shared.jobs.events.publish(JobEvent {
-            job_id: self.job.id,
-            kind: self.job.kind,
-            status,
-            unit_id: self.job.unit_id,
-            attempts: self.job.attempts,
-            result,
-            error,
-            at: Utc::now(),
-        });
-    }
-
-    /// A final state. Written only if this worker still holds the job: a worker that lost
-    /// its lease and was replaced must not finish the job a second time.
-    async fn settle(
-        &self,
-        status: JobStatus,
-        result: Option<serde_json::Value>,
-        error: Option<String>,
-    ) -> Result<(), JobsError> {
-        let jobs = &self.shared.jobs;
-        let mine = store::finish(
-            &jobs.db,
-            self.job.id,
-            Some(&self.shared.worker),
-            status,
-            result.clone(),
-            error.clone(),
-        )
-        .await?;
-        if mine {
-            self.event(status, result, error);
-        } else {
-            tracing::warn!(
-                ?status,
-                "job is no longer held by this worker; outcome dropped"
-            );
-        }
-        if mine && status == JobStatus::Dead {
-            jobs.transport.bury(self.job.kind, self.job.id).await?;
-        } else {
-            jobs.transport.ack(self.job.kind, self.job.id).await?;
-        }
-        Ok(())
-    }
-
-    async fn fail(&self, error: String) -> Result<(), JobsError> {
-        let attempts = u32::try_from(self.job.attempts).unwrap_or(u32::MAX);
-        if self.job.attempts >= self.job.max_attempts {
-            return self.dead(error).await;
-        }
-        let jobs = &self.shared.jobs;
-        let delay = self.policy.retry_delay(attempts);
-        tracing::warn!(%error, retry_in_ms = delay.as_millis(), "job failed; will retry");
-        let mine = store::finish(
-            &jobs.db,
-            self.job.id,
-            Some(&self.shared.worker),
-            JobStatus::Failed,
-            None,
-            Some(error.clone()),
-        )
-        .await?;
-        if mine {
-            self.event(JobStatus::Failed, None, Some(error));
-            jobs.transport
-                .retry_later(self.job.kind, self.job.id, delay)
-                .await?;
-        } else {
-            jobs.transport.ack(self.job.kind, self.job.id).await?;
-        }
-        Ok(())
-    }
-
-    async fn dead(&self, error: String) -> Result<(), JobsError> {
-        tracing::error!(%error, attempts = self.job.attempts, "job is dead");
-        self.settle(JobStatus::Dead, None, Some(error)).await
-    }
-
-    async fn hand_back(&self) -> Result<(), JobsError> {
-        let jobs = &self.shared.jobs;
-        if store::release(&jobs.db, self.job.id, &self.shared.worker).await? {
-            self.event(JobStatus::Queued, None, None);
-        }
-        jobs.transport.release(self.job.kind, self.job.id).await?;
-        Ok(())
     }
 }

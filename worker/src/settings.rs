@@ -15,6 +15,12 @@ pub struct WorkerSettings {
     pub concurrency: usize,
     /// On shutdown, how long in-flight jobs may run on before they are handed back.
     pub shutdown_timeout_secs: u64,
+    /// A job still `queued` this long is pushed again: its first push may never have
+    /// happened (the enqueuing process died between the insert and the push).
+    pub sweep_after_secs: u64,
+    /// Serve Prometheus metrics (jobs by kind and outcome, durations, queue depth) on this
+    /// port; none by default.
+    pub metrics_port: Option<u16>,
 }
 
 /// A worker setting that cannot work.
@@ -34,6 +40,8 @@ impl Default for WorkerSettings {
             queues: QUEUES.iter().map(|q| (*q).to_string()).collect(),
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             shutdown_timeout_secs: 30,
+            sweep_after_secs: 300,
+            metrics_port: None,
         }
     }
 }

@@ -265,3 +265,42 @@ pub(crate) async fn unfinished(
         .all(db)
         .await
 }
+
+/// Takes a queued job untouched since `cutoff` for a fresh push: stamps it now, so that other
+/// sweepers pass it by. Returns whether this call took it.
+pub(crate) async fn take_stale_queued(
+    db: &DatabaseConnection,
+    id: Uuid,
+    cutoff: chrono::DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = Entity::update_many()
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.eq(JobStatus::Queued))
+        .filter(Column::UpdatedAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Queued jobs of `kinds` untouched since `cutoff`, oldest first, at most `limit`.
+pub(crate) async fn stale_queued(
+    db: &DatabaseConnection,
+    kinds: &[JobKind],
+    cutoff: chrono::DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(Uuid, JobKind)>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Kind)
+        .filter(Column::Kind.is_in(kinds.iter().copied()))
+        .filter(Column::Status.eq(JobStatus::Queued))
+        .filter(Column::UpdatedAt.lt(cutoff))
+        .order_by_asc(Column::UpdatedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -73,6 +73,7 @@ fn child_worker_process() {
             queues: vec!["monitor".into()],
             concurrency: config.concurrency,
             shutdown_timeout_secs: config.shutdown_timeout_secs,
+            ..WorkerSettings::default()
         };
         Worker::new(
             jobs,

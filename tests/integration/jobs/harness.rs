@@ -283,6 +283,7 @@ pub fn settings(concurrency: usize) -> WorkerSettings {
         queues: vec!["monitor".into()],
         concurrency,
         shutdown_timeout_secs: 30,
+        ..WorkerSettings::default()
     }
 }
 

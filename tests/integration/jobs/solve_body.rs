@@ -45,6 +45,7 @@ async fn a_solve_job_stores_one_rota_with_assignments_for_its_unit() {
                 queues: vec!["solve".into()],
                 concurrency: 1,
                 shutdown_timeout_secs: 30,
+                ..WorkerSettings::default()
             },
         )
         .await;

@@ -1,6 +1,7 @@
 //! Shared test fixtures.
 
 pub mod amqp;
+pub mod chaos;
 pub mod db;
 pub mod http;
 pub mod redis;

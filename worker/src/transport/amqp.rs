@@ -24,7 +24,7 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Acker, BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
 use rota_entity::enums::JobKind;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -58,18 +58,75 @@ impl AmqpConfig {
 
 pub struct AmqpQueue {
     config: AmqpConfig,
-    connection: Connection,
-    /// Confirm-mode channel for pushes and retries.
-    publisher: Channel,
+    /// The current connection; replaced when it is lost.
+    link: Mutex<Arc<Link>>,
+    /// One reconnect at a time.
+    relink: tokio::sync::Mutex<()>,
     consumers: Mutex<Vec<Channel>>,
     /// Deliveries this process holds, by job id, to ack or reject when the job is done.
     held: Mutex<HashMap<Uuid, Vec<Acker>>>,
 }
 
+/// A connection and its confirm-mode channel for pushes and retries.
+struct Link {
+    connection: Connection,
+    publisher: Channel,
+}
+
+impl Link {
+    fn is_up(&self) -> bool {
+        self.connection.status().connected() && self.publisher.status().connected()
+    }
+}
+
 /// One kind's consumer, on its own channel.
 pub struct Fetcher {
     consumer: lapin::Consumer,
-    queue: std::sync::Arc<AmqpQueue>,
+    queue: Arc<AmqpQueue>,
+}
+
+async fn publish_on(
+    publisher: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    body: &[u8],
+    properties: BasicProperties,
+) -> Result<(), TransportError> {
+    let confirm = publisher
+        .basic_publish(
+            exchange.into(),
+            routing_key.into(),
+            BasicPublishOptions::default(),
+            body,
+            properties,
+        )
+        .await?
+        .await?;
+    if confirm.is_nack() {
+        return Err(TransportError::NotConfirmed);
+    }
+    Ok(())
+}
+
+/// The exchange and queue names under a namespace.
+struct Names<'a>(&'a AmqpConfig);
+
+impl Names<'_> {
+    fn jobs_exchange(&self) -> String {
+        format!("{}.jobs", self.0.namespace)
+    }
+
+    fn dead_name(&self) -> String {
+        format!("{}.dead", self.0.namespace)
+    }
+
+    fn queue(&self, kind: JobKind) -> String {
+        format!("{}.{}", self.0.namespace, queue_name(kind))
+    }
+
+    fn delay(&self, kind: JobKind) -> String {
+        format!("{}.delay", self.queue(kind))
+    }
 }
 
 fn persistent() -> BasicProperties {
@@ -85,108 +142,71 @@ fn string_arg(value: &str) -> AMQPValue {
 impl AmqpQueue {
     /// Connects and declares the topology (idempotent).
     pub async fn connect(config: AmqpConfig) -> Result<Self, TransportError> {
+        let link = Self::open(&config).await?;
+        Ok(Self {
+            config,
+            link: Mutex::new(Arc::new(link)),
+            relink: tokio::sync::Mutex::new(()),
+            consumers: Mutex::new(Vec::new()),
+            held: Mutex::new(HashMap::new()),
+        })
+    }
+
+    async fn open(config: &AmqpConfig) -> Result<Link, TransportError> {
         let connection = Connection::connect(&config.url, ConnectionProperties::default()).await?;
         let publisher = connection.create_channel().await?;
         publisher
             .confirm_select(ConfirmSelectOptions::default())
             .await?;
-        let queue = Self {
-            config,
+        declare(config, &publisher).await?;
+        Ok(Link {
             connection,
             publisher,
-            consumers: Mutex::new(Vec::new()),
-            held: Mutex::new(HashMap::new()),
-        };
-        queue.declare().await?;
-        Ok(queue)
+        })
+    }
+
+    fn current(&self) -> Arc<Link> {
+        Arc::clone(&self.link.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The connection, opened again if it was lost (the broker restarted, a proxy cut it).
+    /// Deliveries held on the lost one were requeued by the broker.
+    async fn link(&self) -> Result<Arc<Link>, TransportError> {
+        let link = self.current();
+        if link.is_up() {
+            return Ok(link);
+        }
+        let _one_at_a_time = self.relink.lock().await;
+        let link = self.current();
+        if link.is_up() {
+            return Ok(link);
+        }
+        tracing::warn!("the RabbitMQ connection is lost; reconnecting");
+        let fresh = Arc::new(Self::open(&self.config).await?);
+        *self.link.lock().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
+        self.held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        tracing::info!("reconnected to RabbitMQ");
+        Ok(fresh)
     }
 
     fn jobs_exchange(&self) -> String {
-        format!("{}.jobs", self.config.namespace)
-    }
-
-    fn dead_name(&self) -> String {
-        format!("{}.dead", self.config.namespace)
+        Names(&self.config).jobs_exchange()
     }
 
     /// `N.q` — public so tools and tests can look at the queue.
     pub fn queue_name(&self, kind: JobKind) -> String {
-        format!("{}.{}", self.config.namespace, queue_name(kind))
+        Names(&self.config).queue(kind)
     }
 
     fn delay_name(&self, kind: JobKind) -> String {
-        format!("{}.delay", self.queue_name(kind))
+        Names(&self.config).delay(kind)
     }
 
     pub fn dead_queue(&self) -> String {
-        self.dead_name()
-    }
-
-    async fn declare(&self) -> Result<(), TransportError> {
-        let ch = &self.publisher;
-        let durable = ExchangeDeclareOptions {
-            durable: true,
-            ..ExchangeDeclareOptions::default()
-        };
-        let jobs = self.jobs_exchange();
-        let dead = self.dead_name();
-        ch.exchange_declare(
-            jobs.as_str().into(),
-            ExchangeKind::Direct,
-            durable,
-            FieldTable::default(),
-        )
-        .await?;
-        ch.exchange_declare(
-            dead.as_str().into(),
-            ExchangeKind::Fanout,
-            durable,
-            FieldTable::default(),
-        )
-        .await?;
-        let mut capped = FieldTable::default();
-        capped.insert(
-            "x-max-length".into(),
-            AMQPValue::LongLongInt(DEAD_QUEUE_CAP),
-        );
-        ch.queue_declare(dead.as_str().into(), QueueDeclareOptions::durable(), capped)
-            .await?;
-        ch.queue_bind(
-            dead.as_str().into(),
-            dead.as_str().into(),
-            "".into(),
-            QueueBindOptions::default(),
-            FieldTable::default(),
-        )
-        .await?;
-        for kind in ALL_KINDS {
-            let queue = self.queue_name(kind);
-            let mut args = FieldTable::default();
-            args.insert("x-dead-letter-exchange".into(), string_arg(&dead));
-            ch.queue_declare(queue.as_str().into(), QueueDeclareOptions::durable(), args)
-                .await?;
-            ch.queue_bind(
-                queue.as_str().into(),
-                jobs.as_str().into(),
-                queue_name(kind).into(),
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-            let mut delay_args = FieldTable::default();
-            delay_args.insert("x-dead-letter-exchange".into(), string_arg(&jobs));
-            delay_args.insert(
-                "x-dead-letter-routing-key".into(),
-                string_arg(queue_name(kind)),
-            );
-            ch.queue_declare(
-                self.delay_name(kind).as_str().into(),
-                QueueDeclareOptions::durable(),
-                delay_args,
-            )
-            .await?;
-        }
-        Ok(())
+        Names(&self.config).dead_name()
     }
 
     /// Publishes persistently and waits for the broker to confirm.
@@ -197,21 +217,23 @@ impl AmqpQueue {
         body: &[u8],
         properties: BasicProperties,
     ) -> Result<(), TransportError> {
-        let confirm = self
-            .publisher
-            .basic_publish(
-                exchange.into(),
-                routing_key.into(),
-                BasicPublishOptions::default(),
-                body,
-                properties,
-            )
-            .await?
-            .await?;
-        if confirm.is_nack() {
-            return Err(TransportError::NotConfirmed);
+        let link = self.link().await?;
+        let published = publish_on(
+            &link.publisher,
+            exchange,
+            routing_key,
+            body,
+            properties.clone(),
+        )
+        .await;
+        match published {
+            // The connection went down under this publish: once more on a fresh one.
+            Err(TransportError::Amqp(_)) if !link.is_up() => {
+                let link = self.link().await?;
+                publish_on(&link.publisher, exchange, routing_key, body, properties).await
+            }
+            other => other,
         }
-        Ok(())
     }
 
     pub(crate) async fn push(&self, kind: JobKind, id: Uuid) -> Result<(), TransportError> {
@@ -224,12 +246,31 @@ impl AmqpQueue {
         .await
     }
 
+    /// Ready messages in `kind`'s queue (a passive declare: the queue must exist, and does
+    /// since `connect`).
+    pub(crate) async fn depth(&self, kind: JobKind) -> Result<u64, TransportError> {
+        let queue = self
+            .link()
+            .await?
+            .publisher
+            .queue_declare(
+                self.queue_name(kind).as_str().into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..QueueDeclareOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        Ok(u64::from(queue.message_count()))
+    }
+
     pub(crate) async fn fetcher(
-        self: &std::sync::Arc<Self>,
+        self: &Arc<Self>,
         kind: JobKind,
         prefetch: u16,
     ) -> Result<Fetcher, TransportError> {
-        let channel = self.connection.create_channel().await?;
+        let channel = self.link().await?.connection.create_channel().await?;
         channel
             .basic_qos(prefetch.max(1), BasicQosOptions::default())
             .await?;
@@ -247,7 +288,7 @@ impl AmqpQueue {
             .push(channel);
         Ok(Fetcher {
             consumer,
-            queue: std::sync::Arc::clone(self),
+            queue: Arc::clone(self),
         })
     }
 
@@ -322,14 +363,17 @@ impl AmqpQueue {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         for channel in channels {
-            channel.close(200, "worker stopping".into()).await?;
+            // A channel of a lost connection is closed already.
+            if channel.status().connected() {
+                channel.close(200, "worker stopping".into()).await?;
+            }
         }
         Ok(())
     }
 
     /// A confirm-mode channel for job events.
     pub async fn events_channel(&self, exchange: &str) -> Result<Channel, TransportError> {
-        let channel = self.connection.create_channel().await?;
+        let channel = self.link().await?.connection.create_channel().await?;
         channel
             .confirm_select(ConfirmSelectOptions::default())
             .await?;
@@ -395,4 +439,72 @@ impl Fetcher {
             }
         }
     }
+}
+
+/// Declares the exchanges and queues (idempotent).
+async fn declare(config: &AmqpConfig, ch: &Channel) -> Result<(), TransportError> {
+    let names = Names(config);
+    let durable = ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    };
+    let jobs = names.jobs_exchange();
+    let dead = names.dead_name();
+    ch.exchange_declare(
+        jobs.as_str().into(),
+        ExchangeKind::Direct,
+        durable,
+        FieldTable::default(),
+    )
+    .await?;
+    ch.exchange_declare(
+        dead.as_str().into(),
+        ExchangeKind::Fanout,
+        durable,
+        FieldTable::default(),
+    )
+    .await?;
+    let mut capped = FieldTable::default();
+    capped.insert(
+        "x-max-length".into(),
+        AMQPValue::LongLongInt(DEAD_QUEUE_CAP),
+    );
+    ch.queue_declare(dead.as_str().into(), QueueDeclareOptions::durable(), capped)
+        .await?;
+    ch.queue_bind(
+        dead.as_str().into(),
+        dead.as_str().into(),
+        "".into(),
+        QueueBindOptions::default(),
+        FieldTable::default(),
+    )
+    .await?;
+    for kind in ALL_KINDS {
+        let queue = names.queue(kind);
+        let mut args = FieldTable::default();
+        args.insert("x-dead-letter-exchange".into(), string_arg(&dead));
+        ch.queue_declare(queue.as_str().into(), QueueDeclareOptions::durable(), args)
+            .await?;
+        ch.queue_bind(
+            queue.as_str().into(),
+            jobs.as_str().into(),
+            queue_name(kind).into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+        let mut delay_args = FieldTable::default();
+        delay_args.insert("x-dead-letter-exchange".into(), string_arg(&jobs));
+        delay_args.insert(
+            "x-dead-letter-routing-key".into(),
+            string_arg(queue_name(kind)),
+        );
+        ch.queue_declare(
+            names.delay(kind).as_str().into(),
+            QueueDeclareOptions::durable(),
+            delay_args,
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -120,6 +120,15 @@ impl Transport {
         }
     }
 
+    /// Jobs waiting in `kind`'s queue, where the backend can count them (not in-process).
+    pub async fn depth(&self, kind: JobKind) -> Result<Option<u64>, TransportError> {
+        match self.backend(kind) {
+            Backend::Embedded(_) => Ok(None),
+            Backend::Redis(q) => q.depth(kind).await.map(Some),
+            Backend::Amqp(q) => q.depth(kind).await.map(Some),
+        }
+    }
+
     /// A source of deliveries for one kind (Redis, RabbitMQ: its own connection or channel,
     /// holding at most `prefetch` undone deliveries where the backend can bound that).
     pub(crate) async fn fetcher(

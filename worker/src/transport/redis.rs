@@ -210,6 +210,10 @@ impl RedisQueue {
         Ok(())
     }
 
+    pub(crate) async fn depth(&self, kind: JobKind) -> Result<u64, TransportError> {
+        Ok(self.client.llen(self.ready_key(kind)).await?)
+    }
+
     pub(crate) async fn fetcher(&self, kind: JobKind) -> Result<Fetcher, TransportError> {
         self.heartbeat().await?;
         Ok(Fetcher {
