@@ -68,6 +68,11 @@ pub enum Command {
     ForecastFile(ForecastFileArgs),
     /// Run a benchmark.
     Bench(BenchArgs),
+    /// Check a running deployment from outside: health, readiness, a forecast read and the
+    /// dashboard's load time.
+    ///
+    /// Prints one line per check (ok, skip or FAIL) and exits 1 naming every failed check.
+    Smoke(SmokeArgs),
 }
 
 /// Which queue backend to measure.
@@ -293,4 +298,29 @@ pub struct ForecastFileArgs {
     /// Print one JSON object on stdout instead of CSV.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SmokeArgs {
+    /// Base URL of the API, e.g. https://rota.example.org or http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// API token (any role) for the forecast read; without it that check is skipped.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Slowest acceptable load of the dashboard page `/`, in milliseconds.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub max_dashboard_ms: u64,
+    /// Keep retrying `/healthz` for up to this many seconds before giving up (a freshly
+    /// restarted service needs a moment).
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    pub wait: u64,
+    /// Timeout of each request, in seconds.
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=600)
+    )]
+    pub timeout: u64,
 }

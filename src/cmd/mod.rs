@@ -8,6 +8,7 @@ mod forecast_file;
 mod migrate;
 mod seed_demo;
 mod serve;
+mod smoke;
 mod solve_file;
 mod token;
 mod worker;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::cli::BenchTarget::Curtois(curtois) => bench::curtois(&curtois),
         },
         Command::ForecastFile(args) => forecast_file::run(&args),
+        Command::Smoke(args) => smoke::run(&args).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

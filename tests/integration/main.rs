@@ -12,4 +12,6 @@ mod domain_cli;
 mod entities;
 mod jobs;
 mod migrations;
+mod release;
 mod seed;
+mod smoke;

@@ -5,6 +5,7 @@ pub mod db;
 pub mod http;
 pub mod redis;
 pub mod rota_bin;
+pub mod served;
 
 pub use amqp::TestAmqp;
 pub use db::{Backend, TestDb};
