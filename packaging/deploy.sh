@@ -10,7 +10,8 @@ Usage: deploy.sh COMMAND [--root DIR]
 
 Commands (ROOT defaults to /opt/rota; releases live in ROOT/releases/<name>/):
   activate   point ROOT/current at this release, remember the old one as ROOT/previous,
-             and delete all but the 3 most recently activated releases
+             and delete all but the 3 most recently activated releases (never-activated
+             ones are left alone)
   rollback   point ROOT/current back at ROOT/previous (fails when there is none)
   backup     pg_dump the database to ROOT/backups/rota-<UTC timestamp>.dump (custom format)
   migrate    run `rota migrate up` with the current release
@@ -68,26 +69,29 @@ point() { # link target
 }
 
 activate() {
-  local releases="$root/releases" old=""
-  case "$here" in
-    "$(cd "$releases" 2>/dev/null && pwd -P)"/*) ;;
-    *) echo "error: this release is at $here, not inside $releases" >&2; exit 1 ;;
-  esac
+  local releases="$root/releases" old="" real=""
+  real=$(cd "$releases" 2>/dev/null && pwd -P) || true
+  if [ -z "$real" ] || [ "$(dirname "$here")" != "$real" ]; then
+    echo "error: this release is at $here, not inside $releases" >&2; exit 1
+  fi
   [ -L "$root/current" ] && old=$(readlink -f "$root/current")
   if [ "$old" = "$here" ]; then echo "already current: $here"; return; fi
-  touch "$here" # activation order is modification time order
+  # A marker's modification time is the activation order (the clock's own time: a plain touch
+  # takes the kernel's coarse time, and two quick activations could tie). Releases unpacked
+  # but never activated carry no marker and are left alone.
+  touch -d "@$(date +%s.%N)" "$here/.activated"
   [ -n "$old" ] && point "$root/previous" "$old"
   point "$root/current" "$here"
   echo "current: $here${old:+ (previous: $old)}"
-  local keep=0 dir
-  while IFS= read -r dir; do
-    dir=${dir%/}
+  local keep=0 marker dir
+  while IFS= read -r marker; do
+    dir=$(dirname "$marker")
     keep=$((keep + 1))
     if [ "$keep" -gt "$KEEP" ] && [ "$dir" != "$here" ] && [ "$dir" != "$old" ]; then
       echo "removing old release: $dir"
       rm -rf -- "$dir"
     fi
-  done < <(ls -1dt "$releases"/*/)
+  done < <(ls -1t "$releases"/*/.activated)
 }
 
 rollback() {
