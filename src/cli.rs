@@ -88,6 +88,11 @@ pub enum Command {
     Monitor(MonitorArgs),
     /// List a unit's model versions, or activate one (rollback).
     Models(ModelsArgs),
+    /// Check a running deployment from outside: health, readiness, a forecast read and the
+    /// dashboard's load time.
+    ///
+    /// Prints one line per check (ok, skip or FAIL) and exits 1 naming every failed check.
+    Smoke(SmokeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -419,4 +424,29 @@ pub struct LoadtestArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SmokeArgs {
+    /// Base URL of the API, e.g. https://rota.example.org or http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// API token (any role) for the forecast read; without it that check is skipped.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Slowest acceptable load of the dashboard page `/`, in milliseconds.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub max_dashboard_ms: u64,
+    /// Keep retrying `/healthz` for up to this many seconds before giving up (a freshly
+    /// restarted service needs a moment).
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    pub wait: u64,
+    /// Timeout of each request, in seconds.
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=600)
+    )]
+    pub timeout: u64,
 }

@@ -11,6 +11,7 @@ mod models;
 mod monitor;
 mod seed_demo;
 mod serve;
+mod smoke;
 mod solve_file;
 mod token;
 mod train_all;
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::TrainAll(args) => train_all::run(settings, &args).await,
         Command::Monitor(args) => monitor::run(&settings, &args).await,
         Command::Models(args) => models::run(&settings, args.action).await,
+        Command::Smoke(args) => smoke::run(&args).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

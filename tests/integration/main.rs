@@ -14,5 +14,7 @@ mod entities;
 mod jobs;
 mod loadtest;
 mod migrations;
+mod release;
 mod retrain;
 mod seed;
+mod smoke;

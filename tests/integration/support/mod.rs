@@ -6,6 +6,7 @@ pub mod db;
 pub mod http;
 pub mod redis;
 pub mod rota_bin;
+pub mod served;
 pub mod server;
 pub mod webdriver;
 
