@@ -59,8 +59,26 @@ pub async fn run(
         "rota demo is running: dashboard at http://{addr}/#/?token={token}  (Ctrl-C stops it)"
     );
     println!("admin API token: {token}");
-    super::all::run_with(settings, db, listener, crate::shutdown::on_signal()).await?;
+    let first_models = !has_active_models(&db).await?;
+    super::all::run_with(
+        settings,
+        db,
+        listener,
+        crate::shutdown::on_signal(),
+        first_models,
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn has_active_models(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    use rota_entity::{ModelStatus, model_version};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let active = model_version::Entity::find()
+        .filter(model_version::Column::Status.eq(ModelStatus::Active))
+        .count(db)
+        .await?;
+    Ok(active > 0)
 }
 
 fn default_seed() -> SeedOptions {

@@ -7,7 +7,12 @@ use rota_migration::{MigrationStatus, Migrator, MigratorTrait};
 use std::process::ExitCode;
 
 pub async fn run(settings: &Settings, action: MigrateAction) -> anyhow::Result<ExitCode> {
-    let db = crate::db::connect(&settings.database).await?;
+    // One connection: schema changes run one after another anyway, and SQLite can parse a
+    // statement against another pooled connection's stale copy of a schema just altered
+    // ("no such column" on a column added a statement earlier).
+    let mut database = settings.database.clone();
+    database.max_connections = 1;
+    let db = crate::db::connect(&database).await?;
     match action {
         MigrateAction::Up => {
             let pending = Migrator::get_pending_migrations(&db).await?.len();

@@ -40,7 +40,15 @@ const TABLES: [&str; 14] = [
 
 async fn up_down_up(backend: Backend) {
     let test = TestDb::new(backend).await;
-    let db = &test.db;
+    // As `rota migrate` does: one connection, so no statement is parsed against another
+    // connection's stale copy of the schema.
+    let db = &sea_orm::Database::connect(
+        sea_orm::ConnectOptions::new(test.url.clone())
+            .max_connections(1)
+            .to_owned(),
+    )
+    .await
+    .expect("one connection");
 
     Migrator::up(db, None).await.expect("first up");
     let mut tables = table_names(db).await;

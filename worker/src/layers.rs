@@ -8,6 +8,7 @@ use futures::future::BoxFuture;
 use rota_entity::enums::JobKind;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower::{Layer, Service};
 use tracing::Instrument;
@@ -21,6 +22,8 @@ pub(crate) struct JobService {
     kind: JobKind,
     body: TimedBody,
     tracker: TaskTracker,
+    /// The process's running-job slots, shared by every queue.
+    permits: Arc<Semaphore>,
 }
 
 impl JobService {
@@ -29,12 +32,14 @@ impl JobService {
         kind: JobKind,
         body: TimedBody,
         tracker: TaskTracker,
+        permits: Arc<Semaphore>,
     ) -> Self {
         Self {
             shared,
             kind,
             body,
             tracker,
+            permits,
         }
     }
 }
@@ -61,9 +66,13 @@ impl Service<Task<Uuid>> for JobService {
 
     fn call(&mut self, task: Task<Uuid>) -> Self::Future {
         let (shared, kind, body) = (Arc::clone(&self.shared), self.kind, self.body.clone());
+        let permits = Arc::clone(&self.permits);
         let id = task.args;
         let running = self.tracker.spawn(
             async move {
+                // The semaphore is never closed; were it, the job would run unlimited rather
+                // than not at all.
+                let _slot = permits.acquire_owned().await.ok();
                 let delivered = delivery::deliver(&shared, kind, id, body).await;
                 if let Err(err) = &delivered {
                     tracing::error!(%err, "job delivery failed");

@@ -1,8 +1,8 @@
 //! The worker process's runtime, on apalis 1.0: per queue, an apalis worker (`WorkerBuilder`)
 //! whose backend is our transport for that queue ([`QueueBackend`]), all under one apalis
 //! `Monitor` that starts them and stops them together. Each worker's tower stack, outermost
-//! first: the `job` span ([`JobSpanLayer`]), a concurrency limit whose semaphore the queues
-//! share (at most `concurrency` jobs per process), apalis's lifecycle tracking, and our
+//! first: the `job` span ([`JobSpanLayer`]), a per-queue concurrency limit, apalis's
+//! lifecycle tracking, and our
 //! [`JobService`], which runs the delivery with the body wrapped in a tower `Timeout` of its
 //! kind's limit.
 //!
@@ -41,7 +41,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::Layer;
-use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::limit::ConcurrencyLimitLayer;
 use tower::timeout::TimeoutLayer;
 
 /// A worker process's job runner.
@@ -133,7 +133,12 @@ impl Worker {
         });
         let stop = shutdown.child_token();
         let tracker = TaskTracker::new();
-        let permits = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
+        // Two limits: per queue, at most `concurrency` deliveries in hand (tower's limit holds
+        // a permit while it waits for the next job, so it must not be shared: idle queues
+        // would starve the others); per process, at most `concurrency` bodies running, taken
+        // once a job has arrived.
+        let concurrency = self.settings.concurrency.max(1);
+        let permits = Arc::new(Semaphore::new(concurrency));
         let mut monitor = Monitor::new().on_event(log_event);
         for (kind, body, fetcher) in queues {
             let fetcher = Mutex::new(Some(fetcher));
@@ -154,14 +159,13 @@ impl Worker {
                 WorkerBuilder::new(format!("{}/{}", shared.worker, queue_name(kind)).as_str())
                     .backend(backend)
                     .layer(JobSpanLayer::new(kind, Arc::clone(&shared.worker)))
-                    .layer(GlobalConcurrencyLimitLayer::with_semaphore(Arc::clone(
-                        &permits,
-                    )))
+                    .layer(ConcurrencyLimitLayer::new(concurrency))
                     .build(JobService::new(
                         Arc::clone(&shared),
                         kind,
                         body.clone(),
                         tracker.clone(),
+                        Arc::clone(&permits),
                     ))
             });
         }

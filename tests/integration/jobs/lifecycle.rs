@@ -2,7 +2,7 @@
 
 use super::harness::{Flavor, Harness, TestBody, TestJob, settings, test_policy};
 use rota_entity::enums::JobStatus;
-use rota_worker::JobPolicy;
+use rota_worker::{JobBody, JobContext, JobPolicy, Registry};
 use std::time::Duration;
 
 async fn a_job_failing_twice_succeeds_on_its_third_try(flavor: Flavor) {
@@ -193,3 +193,49 @@ on_every_transport!(
     a_cancelled_running_job_stops_and_keeps_its_result,
     a_cancelled_queued_job_never_runs,
 );
+
+/// A body of any kind that succeeds at once.
+struct Instant<P>(std::marker::PhantomData<fn() -> P>);
+
+impl<P: rota_worker::JobPayload> JobBody for Instant<P> {
+    type Payload = P;
+
+    async fn run(&self, _: JobContext, _: P) -> anyhow::Result<serde_json::Value> {
+        Ok(serde_json::json!({}))
+    }
+}
+
+fn instant<P>() -> Instant<P> {
+    Instant(std::marker::PhantomData)
+}
+
+#[tokio::test]
+async fn idle_queues_do_not_starve_a_job_on_another_queue() {
+    let h = Harness::new(Flavor::Embedded).await;
+    // Four queues, two slots: the idle solve, forecast and retrain queues must not hold them.
+    let registry = Registry::new()
+        .register(instant::<rota_worker::SolvePayload>())
+        .register(instant::<rota_worker::ForecastPayload>())
+        .register(instant::<rota_worker::RetrainPayload>())
+        .register(instant::<rota_worker::MonitorPayload>());
+    let worker = h
+        .spawn_registry(
+            registry,
+            rota_worker::WorkerSettings {
+                queues: ["solve", "forecast", "retrain", "monitor"]
+                    .map(String::from)
+                    .to_vec(),
+                ..settings(2)
+            },
+        )
+        .await;
+    let id = h
+        .jobs
+        .enqueue(&rota_worker::MonitorPayload { unit_id: None }, None)
+        .await
+        .expect("enqueue")
+        .job
+        .id;
+    h.wait_for_status(id, JobStatus::Succeeded).await;
+    worker.stop().await;
+}
