@@ -7,6 +7,7 @@
 //! [`rota_worker::cache::amqp_events`]).
 
 use crate::AppState;
+use crate::read_cache::store;
 use crate::routes::forecasts;
 use futures::Stream;
 use rota_entity::enums::JobKind;
@@ -34,18 +35,12 @@ pub async fn follow(
 
 #[tracing::instrument(skip(state))]
 async fn warm_forecast(state: &AppState, unit: i32) {
-    let loaded = forecasts::load(&state.db, unit, None, None).await;
-    let text = match loaded.map(|out| serde_json::to_string(&out)) {
-        Ok(Ok(text)) => text,
-        Ok(Err(err)) => return tracing::warn!(%err, "cannot serialise a forecast to warm"),
-        Err(err) => return tracing::warn!(?err, "cannot load a forecast to warm"),
+    let warmed = match forecasts::load(&state.db, unit, None, None).await {
+        Ok(out) => store(state, &keys::forecasts(unit), &out).await,
+        Err(err) => Err(err),
     };
-    match state
-        .cache
-        .set(&keys::forecasts(unit), &text, crate::read_cache::TTL)
-        .await
-    {
-        Ok(()) => tracing::debug!("forecast cache warmed"),
-        Err(err) => tracing::warn!(%err, "cannot warm the forecast cache"),
+    match warmed {
+        Ok(_) => tracing::debug!("forecast cache warmed"),
+        Err(err) => tracing::warn!(?err, "cannot warm the forecast cache"),
     }
 }

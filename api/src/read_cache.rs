@@ -39,18 +39,34 @@ where
     }
     metrics::counter!(REQUESTS, "cache" => cache, "result" => "miss").increment(1);
     let value = load().await?;
-    let text = serde_json::to_string(&value).map_err(|e| {
+    if keep(&value) {
+        store(state, key, &value).await
+    } else {
+        serialise(&value)
+    }
+}
+
+/// Serialises `value` and stores it under `key` (the read path's miss, and warming after an
+/// event); a cache that fails to store it is logged, not an error.
+pub async fn store<T: serde::Serialize>(
+    state: &AppState,
+    key: &str,
+    value: &T,
+) -> ApiResult<String> {
+    let text = serialise(value)?;
+    if let Err(err) = state.cache.set(key, &text, TTL).await {
+        tracing::warn!(%err, key, "cache write failed");
+    }
+    Ok(text)
+}
+
+fn serialise<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| {
         crate::error::ApiError::new(
             crate::error::Code::Internal,
             format!("cannot serialise the answer: {e}"),
         )
-    })?;
-    if keep(&value)
-        && let Err(err) = state.cache.set(key, &text, TTL).await
-    {
-        tracing::warn!(%err, key, "cache write failed");
-    }
-    Ok(text)
+    })
 }
 
 /// A JSON body that is already serialised.

@@ -2,7 +2,7 @@
 
 use crate::cli::ModelsAction;
 use crate::settings::Settings;
-use rota_worker::cache::{Cache, keys};
+use rota_worker::cache::Cache;
 use rota_worker::retrain::{history, versions};
 use std::process::ExitCode;
 
@@ -45,11 +45,10 @@ async fn drop_cached_forecasts(settings: &Settings, unit_id: i32) {
     let Some(url) = &settings.redis.url else {
         return;
     };
-    let dropped = match Cache::redis(url, &settings.redis.cache_prefix).await {
-        Ok(cache) => cache.delete(&[keys::forecasts(unit_id)]).await,
-        Err(err) => Err(err),
-    };
-    if let Err(err) = dropped {
-        tracing::warn!(%err, "cannot drop the unit's cached forecasts; their TTL will");
+    match Cache::redis(url, &settings.redis.cache_prefix).await {
+        Ok(cache) => cache.forget_forecasts(unit_id).await,
+        Err(err) => {
+            tracing::warn!(%err, "cannot reach the cache to drop the unit's forecasts; their TTL will")
+        }
     }
 }

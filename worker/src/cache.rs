@@ -170,6 +170,14 @@ impl Cache {
         }
     }
 
+    /// Drops a unit's cached forecasts (another model version became active); a failure is
+    /// logged, and the TTL expires them.
+    pub async fn forget_forecasts(&self, unit_id: i32) {
+        if let Err(err) = self.delete(&[keys::forecasts(unit_id)]).await {
+            tracing::warn!(%err, unit_id, "cannot drop cached forecasts; their TTL will");
+        }
+    }
+
     /// Deletes the keys `event` makes stale; a failure is logged (the TTL expires them).
     pub async fn invalidate(&self, event: &JobEvent) {
         let stale = stale_keys(event);

@@ -95,13 +95,7 @@ async fn activate_model(
     find::<unit::Entity>(&state.db, id, "unit").await?;
     let activated = activate(&state.db, id, version).await?;
     // The unit's forecasts are now the other version's: drop the cached ones.
-    if let Err(err) = state
-        .cache
-        .delete(&[rota_worker::cache::keys::forecasts(id)])
-        .await
-    {
-        tracing::warn!(%err, "cannot drop cached forecasts; the TTL will");
-    }
+    state.cache.forget_forecasts(id).await;
     Ok(Json(activated.into()))
 }
 
