@@ -133,6 +133,13 @@ pub enum SolveError {
 const MONOLITHIC_MAX: usize = 2_000;
 /// Models up to this many assignment binaries go to the whole model at once.
 const MONOLITHIC_FIRST: usize = 1_000;
+/// Larger models up to this many assignment binaries end with a whole-model run that gives a
+/// proven bound (and may still improve the rota); beyond it the model's size alone would take
+/// gigabytes and the LP more than the time left.
+const BOUND_MAX: usize = 20_000;
+/// Share of the time budget kept for that closing run, and its cap in seconds.
+const BOUND_SHARE: f64 = 0.15;
+const BOUND_SECS: f64 = 20.0;
 
 struct Ctx<'a> {
     p: &'a Problem,
@@ -221,7 +228,8 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         .sum();
 
     // Small models: a short search for a good incumbent (skipped for the smallest), then the
-    // whole model (which gives the bound and often the proof), then the search again.
+    // whole model (which gives the bound and often the proof), then the search again. Larger
+    // ones: the search, then a closing whole-model run from the best rota for a bound.
     let first = if size <= MONOLITHIC_FIRST {
         0.0
     } else if size <= MONOLITHIC_MAX {
@@ -229,26 +237,24 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     } else {
         cx.remaining()
     };
+    let tail = if size > MONOLITHIC_MAX && size <= BOUND_MAX {
+        (cx.remaining() * BOUND_SHARE).min(BOUND_SECS)
+    } else {
+        0.0
+    };
     let mut rng = SplitMix::new(o.seed);
-    let mut proven = lns(&cx, &mut best, &mut rng, first)?;
+    let mut proven = lns(&cx, &mut best, &mut rng, first - tail)?;
     if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
-        let free = vec![vec![true; p.days]; p.staff.len()];
-        let r = mip::build(p, &best.0, &free, Mode::Optimise)
-            .run(cx.run_opts(cx.remaining() * 0.75), true);
-        proven = r.status == HighsModelStatus::Optimal && o.relative_gap == 0.0;
-        bound = r.bound.is_finite().then_some(r.bound);
-        let mip_objective = trusted(&r);
-        if let Some(a) = r.assignment {
-            let v = checked(p, &a, mip_objective)?;
-            if v.objective() < best.1.objective() {
-                best = (a, v);
-            }
-        }
+        (proven, bound) = whole_model(&cx, &mut best, cx.remaining() * 0.75)?;
     }
     // Spend what is left on the neighbourhood search unless the rota is proven optimal.
     if !proven {
-        proven = lns(&cx, &mut best, &mut rng, cx.remaining())?;
+        proven = lns(&cx, &mut best, &mut rng, cx.remaining() - tail)?;
+    }
+    if !proven && tail > 0.0 && !cx.stopped() {
+        cx.progress("bounding the whole model");
+        (proven, bound) = whole_model(&cx, &mut best, cx.remaining())?;
     }
     let obj = best.1.objective() as f64;
     // A bound above the objective cannot be right; drop it rather than claim a proof.
@@ -266,6 +272,28 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     };
     cx.progress("done");
     Ok(cx.finish(status, Some(best)))
+}
+
+/// Runs the whole model for `limit` seconds, warm-started from the best rota; keeps a better
+/// rota when it finds one. Returns (proven optimal, proven bound).
+fn whole_model(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    limit: f64,
+) -> Result<(bool, Option<f64>), SolveError> {
+    let p = cx.p;
+    let free = vec![vec![true; p.days]; p.staff.len()];
+    let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
+    let proven = r.status == HighsModelStatus::Optimal && cx.o.relative_gap == 0.0;
+    let bound = r.bound.is_finite().then_some(r.bound);
+    let mip_objective = trusted(&r);
+    if let Some(a) = r.assignment {
+        let v = checked(p, &a, mip_objective)?;
+        if v.objective() < best.1.objective() {
+            *best = (a, v);
+        }
+    }
+    Ok((proven, bound))
 }
 
 /// People whose rota breaks a rule although the MIP found it: only possible when pins (fixed

@@ -10,12 +10,19 @@ use crate::mip::{self, Mode, RunOptions};
 
 /// Node limit of one neighbourhood's search.
 const LNS_NODES: i32 = 200;
+/// Seconds one neighbourhood may take. Measured on Instance8: a short limit finds more
+/// improvements per second than a long one (HiGHS spends long limits on root cuts).
+const LNS_SECS: f64 = 0.3;
+/// Kinds of neighbourhood, used in turn.
+const KINDS: u64 = 3;
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
 use crate::validate::Validation;
 
-/// Large-neighbourhood search for `budget` seconds: frees a window of staff × days, re-solves
-/// it warm-started from the incumbent, keeps the result when it is no worse.
+/// Large-neighbourhood search for `budget` seconds: frees windows of staff × days, re-solves
+/// them warm-started from the incumbent, keeps the best result when it is no worse. With
+/// several threads, as many neighbourhoods are solved at once (one HiGHS thread each): small
+/// sub-MIPs gain little from HiGHS' own threads, and more of them are what the search needs.
 pub(super) fn lns(
     cx: &Ctx<'_>,
     best: &mut (Assignment, Validation),
@@ -28,54 +35,94 @@ pub(super) fn lns(
     if n == 0 || h == 0 {
         return Ok(false);
     }
+    let parallel = cx.o.threads.clamp(1, 4) as u64;
     // Target size in free cells; grows when sub-problems solve fast, shrinks when they time out.
     // One size per kind of neighbourhood, since their sub-problems differ in difficulty.
-    let mut targets = [(n * h).min(3 * h) as f64; 3];
+    let mut targets = [(n * h).min(3 * h) as f64; KINDS as usize];
     let mut iter = 0u64;
     while Instant::now() < stop && !cx.stopped() {
-        iter += 1;
-        let target = &mut targets[(iter % 3) as usize];
-        let free = neighbourhood(p, rng, *target as usize, iter);
-        let limit = (stop.saturating_duration_since(Instant::now()).as_secs_f64()).min(2.0);
-        let t0 = Instant::now();
+        let limit = stop
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+            .min(LNS_SECS);
         // A neighbourhood needs a better rota, not a proof: a node limit ends long searches.
         let o = RunOptions {
             max_nodes: Some(LNS_NODES),
+            threads: 1,
             ..cx.run_opts(limit)
         };
-        let r = mip::build(p, &best.0, &free, Mode::Optimise).run(o, true);
-        let took = t0.elapsed().as_secs_f64();
-        if r.status == HighsModelStatus::Optimal && took < 0.4 {
-            *target = (*target * 1.3).min((n * h) as f64);
-        } else if r.status == HighsModelStatus::ReachedTimeLimit {
-            *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
-        }
-        let mip_objective = trusted(&r);
-        let whole = free.iter().flatten().all(|&c| c);
-        if let Some(a) = r.assignment {
+        let batch: Vec<(u64, Vec<Vec<bool>>)> = (0..parallel)
+            .map(|_| {
+                iter += 1;
+                let kind = iter % KINDS;
+                let target = targets[kind as usize] as usize;
+                let heat = &best.1.explanation.by_day;
+                (kind, neighbourhood(p, rng, target, kind, heat))
+            })
+            .collect();
+        let base = &best.0;
+        let results: Vec<Option<(mip::RunResult, f64)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|(_, free)| {
+                    scope.spawn(move || {
+                        let t0 = Instant::now();
+                        let r = mip::build(p, base, free, Mode::Optimise).run(o, true);
+                        (r, t0.elapsed().as_secs_f64())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().ok()).collect()
+        });
+        let mut winner: Option<(Assignment, Validation)> = None;
+        for ((kind, free), result) in batch.iter().zip(results) {
+            // A sub-MIP that panicked inside HiGHS' bindings loses only its neighbourhood.
+            let Some((r, took)) = result else { continue };
+            let target = &mut targets[*kind as usize];
+            if r.status == HighsModelStatus::Optimal && took < LNS_SECS * 0.5 {
+                *target = (*target * 1.3).min((n * h) as f64);
+            } else if r.status == HighsModelStatus::ReachedTimeLimit {
+                *target = (*target * 0.7).max(2.0 * n.min(h) as f64);
+            }
+            let mip_objective = trusted(&r);
+            let whole = free.iter().flatten().all(|&c| c);
+            let Some(a) = r.assignment else { continue };
             let v = checked(p, &a, mip_objective)?;
             if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
                 // The neighbourhood was the whole rota: this is a proof of optimality.
                 *best = (a, v);
                 return Ok(true);
             }
-            if v.objective() <= best.1.objective() {
-                if v.objective() < best.1.objective() {
-                    cx.progress(&format!("improved to {}", v.objective()));
-                }
-                *best = (a, v);
+            let bar = winner
+                .as_ref()
+                .map_or(best.1.objective(), |w| w.1.objective());
+            if v.objective() <= bar {
+                winner = Some((a, v));
             }
+        }
+        if let Some((a, v)) = winner {
+            if v.objective() < best.1.objective() {
+                cx.progress(&format!("improved to {}", v.objective()));
+            }
+            *best = (a, v);
         }
     }
     Ok(false)
 }
 
 /// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
-/// window of days for a group of people, in turn.
-fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> Vec<Vec<bool>> {
+/// window of days for a group of people, in turn. Windows mostly cover a day that costs
+/// something (`heat`: penalty per day), since only there can a window improve the rota.
+fn neighbourhood(
+    p: &Problem,
+    rng: &mut SplitMix,
+    target: usize,
+    kind: u64,
+    heat: &[i64],
+) -> Vec<Vec<bool>> {
     let (n, h) = (p.staff.len(), p.days);
     let mut free = vec![vec![false; h]; n];
-    match iter % 3 {
+    match kind {
         0 => {
             let k = (target / h).clamp(1, n);
             for e in rng.sample(n, k) {
@@ -84,7 +131,7 @@ fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> V
         }
         1 => {
             let len = (target / n).clamp(2.min(h), h);
-            let d0 = rng.below(h - len + 1);
+            let d0 = window_start(rng, h, len, heat);
             for row in &mut free {
                 row[d0..d0 + len].iter_mut().for_each(|c| *c = true);
             }
@@ -94,11 +141,29 @@ fn neighbourhood(p: &Problem, rng: &mut SplitMix, target: usize, iter: u64) -> V
                 .clamp(1.min(h), 28.min(h))
                 .max((target / n.max(1)).min(h));
             let k = (target / len).clamp(1, n);
-            let d0 = rng.below(h - len + 1);
+            let d0 = window_start(rng, h, len, heat);
             for e in rng.sample(n, k) {
                 free[e][d0..d0 + len].iter_mut().for_each(|c| *c = true);
             }
         }
     }
     free
+}
+
+/// First day of a window of `len` days: three times in four around a day drawn with
+/// probability proportional to its penalty, else anywhere.
+fn window_start(rng: &mut SplitMix, h: usize, len: usize, heat: &[i64]) -> usize {
+    let total: i64 = heat.iter().map(|&x| x.max(0)).sum();
+    if total <= 0 || rng.below(4) == 0 {
+        return rng.below(h - len + 1);
+    }
+    let mut pick = (rng.next() % total as u64) as i64;
+    let hot = heat
+        .iter()
+        .position(|&x| {
+            pick -= x.max(0);
+            pick < 0
+        })
+        .unwrap_or(0);
+    hot.saturating_sub(rng.below(len)).min(h - len)
 }
