@@ -82,3 +82,61 @@ fn the_explanation_adds_up_to_the_objective() {
     let json = serde_json::to_string(x).expect("serialises");
     assert!(json.contains("by_kind"));
 }
+
+#[test]
+fn a_model_too_big_to_solve_whole_still_reports_a_proven_bound() {
+    use rota_solver::{Cover, Request};
+    // 40 people × 28 days × 2 shifts on Curtois-like contracts: above the size solved as one
+    // model, so the rota comes from the neighbourhood search and the bound from the closing
+    // whole-model run (15 % of the time: its root LP needs a few seconds on a busy machine).
+    let (day, night) = (crate::rules::shift("D", 480), crate::rules::shift("N", 480));
+    let mut p = crate::rules::tiny(28, vec![day, night], 40);
+    p.shifts[1].forbidden_next = vec![0];
+    for st in &mut p.staff {
+        let c = &mut st.contract;
+        c.max_shifts = vec![28, 6];
+        (c.min_total_minutes, c.max_total_minutes) = (16 * 480, 18 * 480);
+        (c.max_consecutive_shifts, c.min_consecutive_shifts) = (5, 2);
+        (c.min_consecutive_days_off, c.max_weekends) = (2, 2);
+    }
+    p.on_requests = (0..40)
+        .map(|staff| Request {
+            staff,
+            day: (staff * 5) % 28,
+            shift: staff % 2,
+            weight: 1 + (staff % 3) as i64,
+        })
+        .collect();
+    p.cover = (0..28)
+        .flat_map(|day| {
+            [(0, 26 + (day * 7) % 5), (1, 6 + day % 3)].map(|(shift, need)| Cover {
+                day,
+                shift,
+                requirement: need as u32,
+                under_weight: 100,
+                over_weight: 1,
+                skill: None,
+            })
+        })
+        .collect();
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(30),
+        threads: 2,
+        ..SolveOptions::default()
+    };
+    let s = solve(&p, &o).expect("solves");
+    let objective = s.objective().expect("a rota") as f64;
+    let bound = s.bound().expect("a proven bound");
+    // 40 people work at most 18 shifts each: every place beyond 720 goes uncovered.
+    let places: u32 = p.cover.iter().map(|c| c.requirement).sum();
+    let short = f64::from(places.saturating_sub(40 * 18)) * 100.0;
+    assert!(short > 0.0);
+    assert!(
+        bound >= short,
+        "bound {bound} below the {short} that uncovered places cost"
+    );
+    assert!(
+        bound <= objective,
+        "bound {bound} above the objective {objective}"
+    );
+}
