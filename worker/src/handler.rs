@@ -64,6 +64,11 @@ impl JobContext {
         self.cancel.is_cancelled()
     }
 
+    /// The id of the worker running this try.
+    pub fn worker(&self) -> &str {
+        &self.worker
+    }
+
     /// Writes progress (0–1, clamped) and a message to the job's row.
     pub async fn progress(&self, fraction: f64, message: impl Into<String>) -> anyhow::Result<()> {
         store::progress(
