@@ -341,6 +341,95 @@ pub enum BenchTarget {
     /// `redis.url` / `amqp.url` (REDIS_URL, AMQP_URL), under a fresh key prefix or namespace
     /// that is removed afterwards.
     Queue(BenchQueueArgs),
+    /// Crash soak: worker processes are killed (SIGKILL) under load, and no job may be lost
+    /// or take effect twice.
+    ///
+    /// Starts `--workers` worker processes of this binary on a fresh Redis key prefix or
+    /// RabbitMQ namespace, enqueues `--jobs` jobs whose body works `--work-ms` and then writes
+    /// one effect row keyed by the job id, and every `--kill-every-ms` SIGKILLs a random worker
+    /// that is running a job, starting a replacement at once, until `--kills` kills. Then it
+    /// waits for every job to finish and reports jobs enqueued, succeeded, dead, lost (never
+    /// finished), double effects, jobs without their effect, kills, kills that interrupted a
+    /// running job (that job was finished by another worker), redeliveries (tries beyond the
+    /// first) and wall time.
+    ///
+    /// Uses `--db` if given (a scratch database: it gets rota's schema, the soak's jobs and a
+    /// `soak_effects` table), else a temporary SQLite file; Redis and RabbitMQ come from
+    /// `redis.url` / `amqp.url` (REDIS_URL, AMQP_URL). Exit status: 0 every job succeeded
+    /// once with one effect after every kill, 1 otherwise (lost, dead or doubled jobs, or
+    /// fewer kills than asked because the jobs ran out).
+    Soak(BenchSoakArgs),
+    /// A worker process of `rota bench soak`, which starts it; not for direct use.
+    #[command(hide = true)]
+    SoakWorker(SoakWorkerArgs),
+}
+
+/// Which queue backend a soak runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SoakBackend {
+    Redis,
+    Amqp,
+}
+
+impl From<SoakBackend> for BenchBackend {
+    fn from(backend: SoakBackend) -> Self {
+        match backend {
+            SoakBackend::Redis => Self::Redis,
+            SoakBackend::Amqp => Self::Amqp,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSoakArgs {
+    /// Queue backend the workers take jobs from.
+    #[arg(long, value_enum)]
+    pub backend: SoakBackend,
+    /// Worker processes running at any time (a killed one is replaced at once).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub workers: u32,
+    /// Jobs each worker process runs at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// Workers to kill with SIGKILL, each while it runs a job.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub kills: u32,
+    /// Jobs to enqueue; enough that the workers are still busy when the last kill is due.
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: u64,
+    /// Milliseconds each job's body works before it writes its effect.
+    #[arg(long, default_value_t = 50, value_name = "MS")]
+    pub work_ms: u64,
+    /// Milliseconds between one kill and the next.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub kill_every_ms: u64,
+    /// The workers' Redis lease in seconds: a killed worker's jobs are taken back this long
+    /// after its last heartbeat (RabbitMQ redelivers them when the connection drops).
+    #[arg(long, default_value_t = 2, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub lease_secs: u64,
+    /// Seconds to wait for every job to finish after the last kill before counting the
+    /// unfinished ones as lost.
+    #[arg(long, default_value_t = 600, value_name = "SECS")]
+    pub timeout_secs: u64,
+    /// Print one JSON object instead of a table: `backend`, `workers`, `concurrency`,
+    /// `enqueued`, `succeeded`, `dead`, `lost`, `double_effects`, `missing_effects`, `kills`,
+    /// `kills_mid_job`, `redeliveries`, `wall_s`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SoakWorkerArgs {
+    #[arg(long, value_enum)]
+    pub backend: SoakBackend,
+    /// Names the soak's Redis key prefix or RabbitMQ namespace.
+    #[arg(long)]
+    pub tag: String,
+    #[arg(long)]
+    pub concurrency: u64,
+    #[arg(long)]
+    pub lease_secs: u64,
 }
 
 #[derive(Debug, Args)]

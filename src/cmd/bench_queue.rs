@@ -29,6 +29,9 @@ mod raw;
 /// Producers enqueueing at once, as in the measurements.
 const PRODUCERS: u64 = 8;
 
+/// The bench worker's Redis lease: it is never killed, so the production default.
+const LEASE: Duration = Duration::from_secs(30);
+
 /// The JSON printed with `--json`; its keys are a public contract.
 #[derive(Debug, Serialize)]
 struct Report {
@@ -44,7 +47,7 @@ struct Report {
     lost: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct BenchJob {
     /// A pickup probe reports when its body starts.
     probe: bool,
@@ -74,13 +77,8 @@ pub async fn run(
     args: BenchQueueArgs,
     db_flag: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let scratch = tempfile_path();
-    let url = db_flag.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
-    let result = measure(settings, &args, &url).await;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
-    }
-    let report = result?;
+    let scratch = ScratchDb::new();
+    let report = measure(settings, &args, &scratch.url_or(db_flag)).await?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -89,8 +87,26 @@ pub async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn tempfile_path() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("rota-bench-{}.db", uuid::Uuid::new_v4().simple()))
+/// A temporary SQLite file for a bench run without `--db`, removed with its WAL files on drop.
+pub(super) struct ScratchDb(std::path::PathBuf);
+
+impl ScratchDb {
+    pub(super) fn new() -> Self {
+        Self(std::env::temp_dir().join(format!("rota-bench-{}.db", uuid::Uuid::new_v4().simple())))
+    }
+
+    /// `db_flag` if given, else this file's URL.
+    pub(super) fn url_or(&self, db_flag: Option<String>) -> String {
+        db_flag.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.0.display()))
+    }
+}
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
 }
 
 async fn measure(
@@ -106,7 +122,7 @@ async fn measure(
     crate::db::migrate_up(&db).await?;
     let tag = uuid::Uuid::new_v4().simple().to_string();
     let worker_id = WorkerId::generate();
-    let target = Target::connect(settings, args.backend, &tag, &worker_id).await?;
+    let target = Target::connect(settings, args.backend, &tag, &worker_id, LEASE).await?;
 
     let capacity = usize::try_from(args.jobs.saturating_mul(4)).unwrap_or(usize::MAX);
     let jobs = Jobs::new(
@@ -173,19 +189,7 @@ fn rate(n: u64, secs: f64) -> f64 {
 async fn end_to_end(jobs: &Jobs, n: u64) -> anyhow::Result<(f64, f64)> {
     let mut events = jobs.subscribe();
     let start = Instant::now();
-    let producers: Vec<_> = (0..PRODUCERS)
-        .map(|p| {
-            let jobs = jobs.clone();
-            let share = n / PRODUCERS + u64::from(p < n % PRODUCERS);
-            tokio::spawn(async move {
-                for _ in 0..share {
-                    jobs.enqueue(&BenchJob { probe: false }, None).await?;
-                }
-                Ok::<_, rota_worker::JobsError>(())
-            })
-        })
-        .collect();
-    for producer in producers {
+    for producer in spawn_producers(jobs, n, BenchJob { probe: false }) {
         producer.await??;
     }
     let enqueue_secs = start.elapsed().as_secs_f64();
@@ -210,6 +214,29 @@ async fn end_to_end(jobs: &Jobs, n: u64) -> anyhow::Result<(f64, f64)> {
         Err(_) => tracing::warn!(done, n, "not every job finished before the deadline"),
     }
     Ok((enqueue_secs, start.elapsed().as_secs_f64()))
+}
+
+/// `PRODUCERS` tasks that enqueue `n` copies of `job` between them.
+pub(super) fn spawn_producers<P>(
+    jobs: &Jobs,
+    n: u64,
+    job: P,
+) -> Vec<tokio::task::JoinHandle<Result<(), rota_worker::JobsError>>>
+where
+    P: JobPayload + Clone + Send + Sync + 'static,
+{
+    (0..PRODUCERS)
+        .map(|p| {
+            let (jobs, job) = (jobs.clone(), job.clone());
+            let share = n / PRODUCERS + u64::from(p < n % PRODUCERS);
+            tokio::spawn(async move {
+                for _ in 0..share {
+                    jobs.enqueue(&job, None).await?;
+                }
+                Ok(())
+            })
+        })
+        .collect()
 }
 
 /// Enqueues probes one at a time on the idle queue; each latency runs from the enqueue call
@@ -259,8 +286,9 @@ fn print_table(r: &Report) {
     println!("lost               {}", r.lost);
 }
 
-/// The backend under test, under a fresh prefix or namespace.
-enum Target {
+/// The backend under test, under a fresh prefix or namespace named by a tag; `rota bench
+/// soak` and its worker processes connect to the same one by passing the tag on.
+pub(super) enum Target {
     Embedded(Backend),
     Redis {
         backend: Backend,
@@ -275,11 +303,12 @@ enum Target {
 }
 
 impl Target {
-    async fn connect(
+    pub(super) async fn connect(
         settings: &Settings,
         backend: BenchBackend,
         tag: &str,
         worker: &WorkerId,
+        lease: Duration,
     ) -> anyhow::Result<Self> {
         Ok(match backend {
             BenchBackend::Embedded => Self::Embedded(Backend::Embedded(Arc::default())),
@@ -293,6 +322,7 @@ impl Target {
                 let queue = RedisQueue::connect(
                     RedisConfig {
                         prefix: prefix.clone(),
+                        lease,
                         ..RedisConfig::new(url.clone())
                     },
                     worker.as_str(),
@@ -327,7 +357,7 @@ impl Target {
         })
     }
 
-    fn backend(&self) -> Backend {
+    pub(super) fn backend(&self) -> Backend {
         match self {
             Self::Embedded(b) | Self::Redis { backend: b, .. } | Self::Amqp { backend: b, .. } => {
                 b.clone()
@@ -344,7 +374,7 @@ impl Target {
         Ok(rate(n, secs))
     }
 
-    async fn clean_up(&self) {
+    pub(super) async fn clean_up(&self) {
         let cleaned = match self {
             Self::Embedded(_) => Ok(()),
             Self::Redis { url, prefix, .. } => raw::drop_redis_prefix(url, prefix).await,

@@ -3,6 +3,7 @@
 mod all;
 mod bench;
 mod bench_queue;
+mod bench_soak;
 mod demo;
 mod forecast_file;
 mod loadtest;
@@ -53,6 +54,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bench_queue::run(&settings, queue, db_flag).await
             }
             crate::cli::BenchTarget::Curtois(curtois) => bench::curtois(&curtois),
+            crate::cli::BenchTarget::Soak(soak) => bench_soak::run(&settings, soak, db_flag).await,
+            crate::cli::BenchTarget::SoakWorker(worker) => {
+                bench_soak::worker::run(&settings, &worker).await
+            }
         },
         Command::ForecastFile(args) => forecast_file::run(&args),
         Command::Loadtest(args) => loadtest::run(&args).await,

@@ -3,11 +3,13 @@
 
 use crate::payloads::{JobPayload, queue_name};
 use crate::store;
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use rota_entity::enums::JobKind;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -62,6 +64,11 @@ impl JobContext {
 
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
+    }
+
+    /// The id of the worker running this try.
+    pub fn worker(&self) -> &str {
+        &self.worker
     }
 
     /// Writes progress (0–1, clamped) and a message to the job's row.
@@ -152,6 +159,44 @@ impl tower::Service<(JobContext, serde_json::Value)> for BodyService {
 
     fn call(&mut self, (ctx, payload): (JobContext, serde_json::Value)) -> Self::Future {
         let run = (self.0)(ctx, payload);
-        Box::pin(async move { Ok(run.await) })
+        // A panic is the body's failure like any error: caught here, the try is written as
+        // failed and retried, instead of unwinding through the delivery and leaving the row
+        // `running` under a worker that is still alive.
+        Box::pin(async move {
+            Ok(match AssertUnwindSafe(run).catch_unwind().await {
+                Ok(outcome) => outcome,
+                Err(panic) => BodyOutcome::Failed(anyhow::anyhow!(
+                    "the job body panicked: {}",
+                    panic_message(panic.as_ref())
+                )),
+            })
+        })
+    }
+}
+
+/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-text panic payload")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn a_panic_message_is_read_from_either_payload_type() {
+        let text = std::panic::catch_unwind(|| panic!("static text")).expect_err("panics");
+        let formatted = std::panic::catch_unwind(|| panic!("formatted {}", 7)).expect_err("panics");
+        assert_eq!(
+            (
+                panic_message(text.as_ref()),
+                panic_message(formatted.as_ref())
+            ),
+            ("static text", "formatted 7")
+        );
     }
 }

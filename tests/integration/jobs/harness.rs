@@ -30,13 +30,15 @@ pub enum Flavor {
     Amqp,
 }
 
-/// A test job: fails its first `fail_times` tries, optionally reports progress and waits for
+/// A test job: fails its first `fail_times` tries, panics in its first `panic_times` tries,
+/// optionally reports progress and waits for
 /// the test to open a gate, works `sleep_ms` (stopping early when cancelled), and writes one
 /// effect row per job. Runs on the `monitor` queue.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TestJob {
     pub fail_times: u32,
+    pub panic_times: u32,
     pub wait_for_gate: bool,
     pub sleep_ms: u64,
     pub effect: bool,
@@ -66,6 +68,9 @@ impl JobBody for TestBody {
     async fn run(&self, ctx: JobContext, job: TestJob) -> anyhow::Result<serde_json::Value> {
         if ctx.attempt <= job.fail_times {
             anyhow::bail!("planned failure {}", ctx.attempt);
+        }
+        if ctx.attempt <= job.panic_times {
+            panic!("planned panic {}", ctx.attempt);
         }
         let cancel = ctx.cancel_token().clone();
         if job.wait_for_gate {

@@ -61,6 +61,41 @@ async fn a_job_failing_every_try_is_dead_with_its_error(flavor: Flavor) {
     }
 }
 
+async fn a_job_panicking_once_succeeds_on_its_second_try(flavor: Flavor) {
+    let h = Harness::new(flavor).await;
+    let worker = h.spawn_worker(TestBody::new(), settings(2)).await;
+    let id = h
+        .enqueue(&TestJob {
+            panic_times: 1,
+            effect: true,
+            ..TestJob::default()
+        })
+        .await;
+    let job = h.wait_for_status(id, JobStatus::Succeeded).await;
+    worker.stop().await;
+    assert_eq!((job.attempts, h.effects(id).await), (2, 1));
+}
+
+async fn a_job_panicking_every_try_is_dead_with_the_panic_message(flavor: Flavor) {
+    let h = Harness::new(flavor).await;
+    let worker = h.spawn_worker(TestBody::new(), settings(2)).await;
+    let id = h
+        .enqueue(&TestJob {
+            panic_times: 100,
+            ..TestJob::default()
+        })
+        .await;
+    let job = h.wait_for_status(id, JobStatus::Dead).await;
+    // The worker lives on: a job queued after the panics runs.
+    let marker = h.enqueue(&TestJob::default()).await;
+    h.wait_for_status(marker, JobStatus::Succeeded).await;
+    worker.stop().await;
+    assert_eq!(
+        (job.attempts, job.error.as_deref()),
+        (3, Some("the job body panicked: planned panic 3"))
+    );
+}
+
 async fn a_try_past_its_timeout_fails_and_the_last_one_is_dead(flavor: Flavor) {
     let policy = JobPolicy {
         max_attempts: 2,
@@ -188,6 +223,8 @@ macro_rules! on_every_transport {
 on_every_transport!(
     a_job_failing_twice_succeeds_on_its_third_try,
     a_job_failing_every_try_is_dead_with_its_error,
+    a_job_panicking_once_succeeds_on_its_second_try,
+    a_job_panicking_every_try_is_dead_with_the_panic_message,
     a_try_past_its_timeout_fails_and_the_last_one_is_dead,
     progress_is_written_while_the_job_runs,
     a_cancelled_running_job_stops_and_keeps_its_result,

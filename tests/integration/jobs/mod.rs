@@ -14,5 +14,6 @@ mod reconnect;
 mod retrain_body;
 mod scheduler;
 mod shutdown;
+mod soak;
 mod solve_body;
 mod sweep;
