@@ -201,10 +201,14 @@ pub struct WorkerArgs {
     /// Jobs to run at once [default: number of cores].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
-    /// Serve Prometheus metrics at http://0.0.0.0:PORT/metrics: jobs started, succeeded,
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics: jobs started, succeeded,
     /// failed and dead by kind, try durations, queue depth [default: worker.metrics_port, off].
     #[arg(long, value_name = "PORT")]
     pub metrics_port: Option<u16>,
+    /// Address the metrics port listens on, e.g. 127.0.0.1 to keep it to this host
+    /// [default: worker.metrics_host, 0.0.0.0].
+    #[arg(long, value_name = "HOST")]
+    pub metrics_host: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]

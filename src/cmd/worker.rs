@@ -4,6 +4,7 @@ use crate::cli::WorkerArgs;
 use crate::settings::Settings;
 use anyhow::Context;
 use rota_worker::{Worker, WorkerId};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +19,9 @@ pub fn apply_args(settings: &mut Settings, args: &WorkerArgs) -> anyhow::Result<
     if let Some(port) = args.metrics_port {
         settings.worker.metrics_port = Some(port);
     }
+    if let Some(host) = args.metrics_host {
+        settings.worker.metrics_host = host;
+    }
     settings.worker.check().context("invalid worker flags")
 }
 
@@ -27,7 +31,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     let jobs = crate::jobs::connect(&settings, db, &id).await?;
     let shutdown = crate::shutdown::on_signal();
     let exporter = match settings.worker.metrics_port {
-        Some(port) => Some(serve_metrics(port, shutdown.clone()).await?),
+        Some(port) => Some(
+            serve_metrics(
+                SocketAddr::new(settings.worker.metrics_host, port),
+                shutdown.clone(),
+            )
+            .await?,
+        ),
         None => None,
     };
     let ran = Worker::new(jobs, crate::jobs::registry(&settings), id, settings.worker)
@@ -42,15 +52,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Starts the Prometheus exporter on `port` (all interfaces) until `shutdown`.
+/// Starts the Prometheus exporter on `addr` until `shutdown`.
 async fn serve_metrics(
-    port: u16,
+    addr: SocketAddr,
     shutdown: CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     if rota_api::metrics::install().is_none() {
         anyhow::bail!("--metrics-port: the metrics recorder could not be installed");
     }
-    let addr = format!("0.0.0.0:{port}");
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr} for metrics"))?;

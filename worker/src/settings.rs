@@ -1,5 +1,7 @@
 //! Which queues a worker takes jobs from, and how many it runs at once.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use serde::{Deserialize, Serialize};
 
 /// The job queues rota knows.
@@ -21,6 +23,9 @@ pub struct WorkerSettings {
     /// Serve Prometheus metrics (jobs by kind and outcome, durations, queue depth) on this
     /// port; none by default.
     pub metrics_port: Option<u16>,
+    /// Address the metrics port listens on: all interfaces by default, for a scraper on
+    /// another host; `127.0.0.1` keeps it to this host.
+    pub metrics_host: IpAddr,
 }
 
 /// A worker setting that cannot work.
@@ -42,6 +47,7 @@ impl Default for WorkerSettings {
             shutdown_timeout_secs: 30,
             sweep_after_secs: 300,
             metrics_port: None,
+            metrics_host: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         }
     }
 }

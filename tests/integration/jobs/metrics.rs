@@ -1,5 +1,5 @@
 //! `rota worker --metrics-port` serves Prometheus text: jobs by kind and outcome, try
-//! durations and queue depth.
+//! durations and queue depth, on the address `--metrics-host` gives.
 
 use super::harness::{Flavor, Harness};
 use crate::support::http::{free_port, get};
@@ -32,20 +32,8 @@ impl Drop for Killed {
 #[tokio::test]
 async fn a_worker_exports_its_jobs_durations_and_queue_depth() {
     let h = Harness::new(Flavor::Redis).await;
-    let redis = h.redis.as_ref().expect("Redis flavor");
     let port = free_port();
-    let _worker = Killed(
-        rota()
-            .env("DATABASE_URL", &h.db.url)
-            .env("REDIS_URL", &redis.url)
-            .env("ROTA_REDIS__QUEUE_PREFIX", &redis.prefix)
-            .args(["worker", "--queues", "solve", "--concurrency", "1"])
-            .args(["--metrics-port", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("rota worker starts"),
-    );
+    let _worker = metrics_worker(&h, port, &[]);
     let id = h
         .jobs
         .enqueue(&UnreadableSolve { nonsense: true }, None)
@@ -83,4 +71,42 @@ async fn a_worker_exports_its_jobs_durations_and_queue_depth() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+#[tokio::test]
+async fn a_worker_serves_its_metrics_only_on_the_address_it_is_given() {
+    let h = Harness::new(Flavor::Redis).await;
+    let port = free_port();
+    let _worker = metrics_worker(&h, port, &["--metrics-host", "127.0.0.1"]);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !matches!(get(&format!("127.0.0.1:{port}"), "/metrics"), Ok((200, _))) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no metrics on 127.0.0.1:{port}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Every 127.x address is this host: a listener on all interfaces would answer there too.
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.2", port)).is_err(),
+        "the metrics port answers beyond 127.0.0.1"
+    );
+}
+
+/// A `rota worker` on the harness's Redis queues with its metrics on `port`.
+fn metrics_worker(h: &Harness, port: u16, extra: &[&str]) -> Killed {
+    let redis = h.redis.as_ref().expect("Redis flavor");
+    Killed(
+        rota()
+            .env("DATABASE_URL", &h.db.url)
+            .env("REDIS_URL", &redis.url)
+            .env("ROTA_REDIS__QUEUE_PREFIX", &redis.prefix)
+            .args(["worker", "--queues", "solve", "--concurrency", "1"])
+            .args(["--metrics-port", &port.to_string()])
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("rota worker starts"),
+    )
 }
