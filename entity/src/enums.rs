@@ -42,9 +42,12 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// The states a job can still leave: waiting, running, or failed and waiting for a retry.
+    pub const UNFINISHED: [Self; 3] = [Self::Queued, Self::Failed, Self::Running];
+
     /// Whether no further state change can happen.
     pub fn is_terminal(self) -> bool {
-        matches!(self, Self::Succeeded | Self::Cancelled | Self::Dead)
+        !Self::UNFINISHED.contains(&self)
     }
 }
 

@@ -204,7 +204,7 @@ async fn running(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Option<St
 
 async fn unfinished(db: &DatabaseConnection) -> anyhow::Result<u64> {
     Entity::find()
-        .filter(Column::Status.is_in([JobStatus::Queued, JobStatus::Failed, JobStatus::Running]))
+        .filter(Column::Status.is_in(JobStatus::UNFINISHED))
         .count(db)
         .await
         .context("cannot count the unfinished jobs")

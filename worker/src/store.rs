@@ -238,7 +238,7 @@ pub(crate) async fn request_cancel(
         .col_expr(Column::CancelRequested, Expr::value(true))
         .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in([JobStatus::Queued, JobStatus::Failed, JobStatus::Running]))
+        .filter(Column::Status.is_in(JobStatus::UNFINISHED))
         .exec(db)
         .await?;
     let now = Utc::now();
@@ -261,7 +261,7 @@ pub(crate) async fn unfinished(
 ) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Kind.is_in(kinds.iter().copied()))
-        .filter(Column::Status.is_in([JobStatus::Queued, JobStatus::Failed, JobStatus::Running]))
+        .filter(Column::Status.is_in(JobStatus::UNFINISHED))
         .all(db)
         .await
 }
