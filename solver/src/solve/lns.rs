@@ -7,6 +7,9 @@ use highs::HighsModelStatus;
 
 use super::{Ctx, SolveError, checked, trusted};
 use crate::mip::{self, Mode, RunOptions};
+use crate::model::{Assignment, Problem};
+use crate::rng::SplitMix;
+use crate::validate::Validation;
 
 /// Node limit of one neighbourhood's search.
 const LNS_NODES: i32 = 200;
@@ -15,9 +18,6 @@ const LNS_NODES: i32 = 200;
 const LNS_SECS: f64 = 0.3;
 /// Kinds of neighbourhood, used in turn.
 const KINDS: u64 = 3;
-use crate::model::{Assignment, Problem};
-use crate::rng::SplitMix;
-use crate::validate::Validation;
 
 /// Large-neighbourhood search for `budget` seconds: frees windows of staff × days, re-solves
 /// them warm-started from the incumbent, keeps the best result when it is no worse. With
