@@ -8,9 +8,12 @@
 //! ```
 //!
 //! How a solve runs: a first rota person by person (a rota exists iff every person has one,
-//! since only cover ties people together), then for small models the whole MIP warm-started
-//! from it (bound, often the proof), and a large-neighbourhood search that re-optimises
-//! windows of staff × days. Every rota returned has passed [`validate`]. The deadline is
+//! since only cover ties people together); then, for horizons up to nine weeks, column
+//! generation over whole rotas per person (a master LP against the cover rows, each person's
+//! cheapest rota under its duals found by a labelling algorithm), whose Lagrangian bound is
+//! the proof of optimality or the reported bound, and a dive through its LP for a rota; then
+//! for small models the whole MIP warm-started from the best rota, and a large-neighbourhood
+//! search that re-optimises windows of staff × days. Every rota returned has passed [`validate`]. The deadline is
 //! enforced between HiGHS runs and passed to each run as its limit; HiGHS' own limit is soft,
 //! so one run may overshoot by a little. The same input and options give the same rota when
 //! the run ends by a proof; a run cut by its time limit depends on how far it got.

@@ -1,6 +1,6 @@
-//! Solving: per-person construction, a warm-started monolithic MIP when the model is small
-//! enough, and a large-neighbourhood search (re-optimising staff × day windows with HiGHS)
-//! that keeps the best valid rota found.
+//! Solving: per-person construction, column generation (bound and a first good rota), a
+//! warm-started monolithic MIP when the model is small enough, and a large-neighbourhood
+//! search (re-optimising staff × day windows with HiGHS) that keeps the best valid rota found.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 use highs::HighsModelStatus;
 use serde::{Deserialize, Serialize};
 
+mod colgen;
 mod construct;
 mod lns;
+mod rosters;
 
 use crate::explain::InfeasibilityExplanation;
 use crate::infeasible::explain_infeasible;
@@ -141,6 +143,12 @@ const BOUND_MAX: usize = 20_000;
 const BOUND_SHARE: f64 = 0.15;
 const BOUND_SECS: f64 = 20.0;
 
+/// Column generation runs on horizons up to nine weeks (beyond, one person's labels outgrow
+/// what a pricing round can afford) and below 250 shift types (the labelling keeps a shift
+/// in a byte).
+const COLGEN_MAX_DAYS: usize = 63;
+const COLGEN_MAX_SHIFTS: usize = 250;
+
 struct Ctx<'a> {
     p: &'a Problem,
     o: &'a SolveOptions,
@@ -227,6 +235,11 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         .map(|s| s.contract.max_shifts.iter().filter(|&&m| m > 0).count() * p.days)
         .sum();
 
+    let mut proven = false;
+    if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
+        bound = colgen::search(&cx, &mut best)?;
+        proven = bound.is_some_and(|b| b.ceil() >= best.1.objective() as f64 - 0.5);
+    }
     // Small models: a short search for a good incumbent (skipped for the smallest), then the
     // whole model (which gives the bound and often the proof), then the search again. Larger
     // ones: the search, then a closing whole-model run from the best rota for a bound.
@@ -237,16 +250,19 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     } else {
         cx.remaining()
     };
-    let tail = if size > MONOLITHIC_MAX && size <= BOUND_MAX {
+    // A bound from column generation is far tighter than the whole model's in this time.
+    let tail = if size > MONOLITHIC_MAX && size <= BOUND_MAX && bound.is_none() {
         (cx.remaining() * BOUND_SHARE).min(BOUND_SECS)
     } else {
         0.0
     };
     let mut rng = SplitMix::new(o.seed);
-    let mut proven = lns(&cx, &mut best, &mut rng, first - tail)?;
+    proven = proven || lns(&cx, &mut best, &mut rng, first - tail)?;
     if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
-        (proven, bound) = whole_model(&cx, &mut best, cx.remaining() * 0.75)?;
+        let whole;
+        (proven, whole) = whole_model(&cx, &mut best, cx.remaining() * 0.75)?;
+        bound = best_bound(bound, whole);
     }
     // Spend what is left on the neighbourhood search unless the rota is proven optimal.
     if !proven {
@@ -254,7 +270,9 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     }
     if !proven && tail > 0.0 && !cx.stopped() {
         cx.progress("bounding the whole model");
-        (proven, bound) = whole_model(&cx, &mut best, cx.remaining())?;
+        let whole;
+        (proven, whole) = whole_model(&cx, &mut best, cx.remaining())?;
+        bound = best_bound(bound, whole);
     }
     let obj = best.1.objective() as f64;
     // A bound above the objective cannot be right; drop it rather than claim a proof.
@@ -272,6 +290,14 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     };
     cx.progress("done");
     Ok(cx.finish(status, Some(best)))
+}
+
+/// The higher of two proven bounds.
+fn best_bound(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
 }
 
 /// Runs the whole model for `limit` seconds, warm-started from the best rota; keeps a better
