@@ -20,6 +20,8 @@ const PER_ROUND: usize = 3;
 const LABEL_CAP: usize = 64;
 /// Labels kept per day of the labelling (the cheapest), for the same reason.
 const DAY_CAP: usize = 20_000;
+/// Relative margin taken off the Lagrangian bound for floating-point error.
+const BOUND_TOLERANCE: f64 = 1e-6;
 /// Improvement of a column's reduced cost below which it is not worth adding.
 const EPS: f64 = 1e-6;
 /// Pricing rounds per step of a dive.
@@ -336,8 +338,10 @@ impl<'a> ColGen<'a> {
         let priced = self.price(pi, threads, &fixed, stop);
         // Lagrangian bound: each person's convexity row caps their share at one rota. Valid
         // only for the master without fixings, and only when every pricing was exact.
+        // Less a hair for the LP's floating-point error: the bound is rounded up to an
+        // integer to prove optimality, and 1716.000001 would round to 1717.
         let bound = (!any_fixed && priced.iter().all(|c| c.exact)).then(|| {
-            value
+            let lagrange = value
                 + priced
                     .iter()
                     .enumerate()
@@ -346,7 +350,8 @@ impl<'a> ColGen<'a> {
                             .first()
                             .map_or(0.0, |(c, _)| (c + self.rates.idle[e] - mu[e]).min(0.0))
                     })
-                    .sum::<f64>()
+                    .sum::<f64>();
+            lagrange - BOUND_TOLERANCE * lagrange.abs().max(1.0)
         });
         let mut added = 0;
         for (e, found) in priced.into_iter().enumerate() {
