@@ -86,7 +86,7 @@ fn the_explanation_adds_up_to_the_objective() {
 /// 40 people × 28 days × 2 shifts on Curtois-like contracts: above the size solved as one
 /// model, so the rota comes from column generation and the neighbourhood search.
 fn forty_people() -> rota_solver::Problem {
-    use rota_solver::{Cover, Request};
+    use rota_solver::Request;
     let (day, night) = (crate::rules::shift("D", 480), crate::rules::shift("N", 480));
     let mut p = crate::rules::tiny(28, vec![day, night], 40);
     p.shifts[1].forbidden_next = vec![0];
@@ -105,19 +105,25 @@ fn forty_people() -> rota_solver::Problem {
             weight: 1 + (staff % 3) as i64,
         })
         .collect();
-    p.cover = (0..28)
+    p.cover = day_and_night_cover(28, |day| [26 + (day * 7) % 5, 6 + day % 3]);
+    p
+}
+
+/// Cover of the day (0) and night (1) shifts over `days`, 100 per person short, 1 per extra.
+fn day_and_night_cover(days: usize, need: impl Fn(usize) -> [usize; 2]) -> Vec<rota_solver::Cover> {
+    (0..days)
         .flat_map(|day| {
-            [(0, 26 + (day * 7) % 5), (1, 6 + day % 3)].map(|(shift, need)| Cover {
+            let n = need(day);
+            [0, 1].map(|shift| rota_solver::Cover {
                 day,
                 shift,
-                requirement: need as u32,
+                requirement: n[shift] as u32,
                 under_weight: 100,
                 over_weight: 1,
                 skill: None,
             })
         })
-        .collect();
-    p
+        .collect()
 }
 
 #[test]
@@ -160,4 +166,42 @@ fn column_generation_proves_optimal_a_model_too_big_to_solve_whole() {
     let s = solve(&p, &o).expect("solves");
     assert_eq!(s.status, Status::Optimal, "objective {:?}", s.objective());
     assert_eq!(s.bound(), s.objective().map(|o| o as f64));
+}
+
+#[test]
+fn the_search_improves_the_first_rota_of_a_horizon_too_long_for_column_generation() {
+    use std::sync::{Arc, Mutex};
+    // Ten weeks: beyond the horizons column generation takes, so the neighbourhood search alone
+    // must improve on the person-by-person first rota.
+    let mut p = forty_people();
+    p.staff.truncate(12);
+    p.days = 70;
+    p.on_requests.clear();
+    for st in &mut p.staff {
+        let c = &mut st.contract;
+        c.max_shifts = vec![70, 15];
+        (c.min_total_minutes, c.max_total_minutes) = (40 * 480, 45 * 480);
+        c.max_weekends = 6;
+    }
+    p.cover = day_and_night_cover(70, |day| [6 + day % 3, 2]);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(20),
+        threads: 2,
+        progress: Some(Arc::new(move |_: f64, m: &str| {
+            sink.lock().expect("lock").push(m.to_string())
+        })),
+        ..SolveOptions::default()
+    };
+    let s = solve(&p, &o).expect("solves");
+    let seen = seen.lock().expect("lock");
+    assert!(!seen.iter().any(|m| m.starts_with("column generation")));
+    let last = seen
+        .iter()
+        .rev()
+        .find_map(|m| m.strip_prefix("improved to "))
+        .expect("the search improved the first rota");
+    assert_eq!(last.parse::<i64>().ok(), s.objective());
+    assert!(s.validation.as_ref().is_some_and(|v| v.is_valid()));
 }
