@@ -268,6 +268,26 @@ impl Builder<'_> {
     }
 }
 
+/// Applies `o` to a HiGHS MIP, quiet.
+pub(crate) fn configure(m: &mut highs::Model, o: RunOptions) {
+    m.make_quiet();
+    m.set_option("time_limit", o.time_limit.max(0.01));
+    m.set_option("threads", o.threads.max(1) as i32);
+    m.set_option("random_seed", (o.seed % i32::MAX as u32) as i32);
+    m.set_option("mip_rel_gap", o.rel_gap.max(0.0));
+    if let Some(n) = o.max_nodes {
+        m.set_option("mip_max_nodes", n.max(1));
+    }
+    // The objective is integral: any gap below 1 proves optimality.
+    m.set_option("mip_abs_gap", 0.99);
+}
+
+/// Whether HiGHS holds a feasible solution after a run.
+pub(crate) fn has_solution(solved: &highs::SolvedModel) -> bool {
+    // 2 is kSolutionStatusFeasible; read raw, as the binding panics on "no info" (-1).
+    solved.int_info_value(c"primal_solution_status") == Ok(2)
+}
+
 impl Built {
     /// Runs HiGHS, warm-started from the base rota.
     pub fn run(mut self, o: RunOptions, warm: bool) -> RunResult {
@@ -282,16 +302,7 @@ impl Built {
             };
         }
         let m = &mut self.model;
-        m.make_quiet();
-        m.set_option("time_limit", o.time_limit.max(0.01));
-        m.set_option("threads", o.threads.max(1) as i32);
-        m.set_option("random_seed", (o.seed % i32::MAX as u32) as i32);
-        m.set_option("mip_rel_gap", o.rel_gap.max(0.0));
-        if let Some(n) = o.max_nodes {
-            m.set_option("mip_max_nodes", n.max(1));
-        }
-        // The objective is integral: any gap below 1 proves optimality.
-        m.set_option("mip_abs_gap", 0.99);
+        configure(m, o);
         if warm && self.cols > 0 {
             let _ = m.try_set_solution(Some(&self.start), None, None, None);
         }
@@ -311,9 +322,7 @@ impl Built {
             .double_info_value(c"mip_dual_bound")
             .unwrap_or(f64::NEG_INFINITY)
             + self.offset;
-        // 2 is kSolutionStatusFeasible; read raw, as the binding panics on "no info" (-1).
-        let has = solved.int_info_value(c"primal_solution_status") == Ok(2);
-        if !has {
+        if !has_solution(&solved) {
             return RunResult {
                 bound,
                 ..none(status)

@@ -238,7 +238,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     let mut proven = false;
     if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
         bound = colgen::search(&cx, &mut best)?;
-        proven = bound.is_some_and(|b| b.ceil() >= best.1.objective() as f64 - 0.5);
+        proven = proves(bound, best.1.objective());
     }
     // Small models: a short search for a good incumbent (skipped for the smallest), then the
     // whole model (which gives the bound and often the proof), then the search again. Larger
@@ -290,6 +290,12 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     };
     cx.progress("done");
     Ok(cx.finish(status, Some(best)))
+}
+
+/// Whether a proven lower bound proves a rota of this objective optimal (objectives are
+/// integral, so the bound rounded up suffices).
+fn proves(bound: Option<f64>, objective: i64) -> bool {
+    bound.is_some_and(|b| b.ceil() >= objective as f64 - 0.5)
 }
 
 /// The higher of two proven bounds.

@@ -229,18 +229,7 @@ pub fn objective(p: &Problem, a: &Assignment) -> Explanation {
             }
         }
     }
-    for c in &p.cover {
-        let n = a
-            .shifts
-            .iter()
-            .enumerate()
-            .filter(|(e, row)| {
-                row[c.day] == Some(c.shift)
-                    && c.skill
-                        .as_ref()
-                        .is_none_or(|k| p.staff[*e].skills.contains(k))
-            })
-            .count() as i64;
+    for (c, n) in p.cover.iter().zip(cover_counts(p, a)) {
         let req = i64::from(c.requirement);
         if n < req {
             x.by_kind.cover_under += c.under_weight * (req - n);
@@ -260,6 +249,26 @@ pub fn objective(p: &Problem, a: &Assignment) -> Explanation {
     }
     x.objective = x.by_kind.total();
     x
+}
+
+/// How many staff count towards each entry of `p.cover` in `a` (working its shift that day,
+/// with its skill when it names one).
+pub(crate) fn cover_counts(p: &Problem, a: &Assignment) -> Vec<i64> {
+    p.cover
+        .iter()
+        .map(|c| {
+            a.shifts
+                .iter()
+                .enumerate()
+                .filter(|(e, row)| {
+                    row[c.day] == Some(c.shift)
+                        && c.skill
+                            .as_ref()
+                            .is_none_or(|k| p.staff[*e].skills.contains(k))
+                })
+                .count() as i64
+        })
+        .collect()
 }
 
 impl Explanation {

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::rosters::{CellCosts, Cheapest, cheapest};
-use super::{Ctx, SolveError, checked};
+use super::{Ctx, SolveError, checked, proves};
+use crate::mip::{configure, has_solution};
 use crate::model::{Assignment, Problem};
-use crate::validate::Validation;
+use crate::validate::{Validation, cover_counts};
 
 /// Rotas added per person and round.
 const PER_ROUND: usize = 3;
@@ -61,6 +62,8 @@ struct Lp {
 struct Round {
     bound: Option<f64>,
     added: usize,
+    /// Each pooled rota's weight in the LP solved (rotas added after it have none).
+    lambda: Vec<f64>,
 }
 
 /// What column generation established.
@@ -83,12 +86,11 @@ pub(super) fn search(
     cx.progress("column generation");
     let mut cg = ColGen::new(cx.p);
     cg.add_rota(&best.0);
-    let out = cg.run(cx, best.1.objective() as f64, cx.remaining() * COLGEN_SHARE);
+    let out = cg.run(cx, best.1.objective(), cx.remaining() * COLGEN_SHARE);
     if out.abandoned {
         cx.progress("column generation: too slow for the time given, left to the search");
         return Ok(None);
     }
-    let proves = |b: Option<f64>, obj: i64| b.is_some_and(|b| b.ceil() >= obj as f64 - 0.5);
     if proves(out.bound, best.1.objective()) {
         return Ok(out.bound);
     }
@@ -136,8 +138,6 @@ struct ColGen<'a> {
     rates: Rates<'a>,
     pool: Vec<Column>,
     lp: Option<Lp>,
-    /// Each pooled column's value in the last master LP solved.
-    lambda: Vec<f64>,
     seen: HashSet<(usize, Vec<Option<usize>>)>,
 }
 
@@ -233,7 +233,6 @@ impl<'a> ColGen<'a> {
             },
             pool: Vec::new(),
             lp: None,
-            lambda: Vec::new(),
             seen: HashSet::new(),
         }
     }
@@ -264,8 +263,8 @@ impl<'a> ColGen<'a> {
         }
     }
 
-    /// The master's rows and slack columns, with every pooled column (integer or not).
-    fn master(&self, integer: bool, pooled: bool) -> Option<(Model, Vec<Row>, Vec<Row>)> {
+    /// The master's rows and slack columns; the rotas are added by the caller.
+    fn master(&self) -> Option<(Model, Vec<Row>, Vec<Row>)> {
         let p = self.p;
         let mut cp = ColProblem::default();
         let conv: Vec<Row> = p.staff.iter().map(|_| cp.add_row(1.0..=1.0)).collect();
@@ -281,10 +280,6 @@ impl<'a> ColGen<'a> {
             cp.add_column(c.under_weight as f64, 0.0.., [(cov[i], 1.0)]);
             cp.add_column(c.over_weight as f64, 0.0.., [(cov[i], -1.0)]);
         }
-        for c in self.pool.iter().filter(|_| pooled) {
-            let entries = self.rates.entries(c, &conv, &cov);
-            cp.add_column_with_integrality(c.cost, 0.0..=1.0, entries, integer);
-        }
         // HiGHS rejects only NaN data, which a checked problem cannot hold.
         let mut m = Model::try_new(cp).ok()?;
         m.set_sense(Sense::Minimise);
@@ -295,7 +290,7 @@ impl<'a> ColGen<'a> {
     /// Builds the master LP over the pool, once.
     fn lp(&mut self) -> Option<&mut Lp> {
         if self.lp.is_none() {
-            let (mut model, conv, cov) = self.master(false, false)?;
+            let (mut model, conv, cov) = self.master()?;
             let mut cols = Vec::with_capacity(self.pool.len());
             for c in &self.pool {
                 let entries = self.rates.entries(c, &conv, &cov);
@@ -314,7 +309,8 @@ impl<'a> ColGen<'a> {
 
     /// One round: solve the master LP, price every person not fixed, add the rotas with a
     /// negative reduced cost. None when the LP could not be solved.
-    fn round(&mut self, cx: &Ctx<'_>, threads: usize, left: f64) -> Option<Round> {
+    fn round(&mut self, cx: &Ctx<'_>, left: f64) -> Option<Round> {
+        let threads = cx.o.threads.clamp(1, 8) as usize;
         let skip = 2 * self.p.cover.len();
         let staff = self.p.staff.len();
         let lp = self.lp()?;
@@ -331,7 +327,6 @@ impl<'a> ColGen<'a> {
         }
         let fixed: Vec<bool> = lp.fixed.iter().map(Option::is_some).collect();
         let any_fixed = fixed.iter().any(|&f| f);
-        self.lambda = sol.columns().get(skip..).unwrap_or_default().to_vec();
         let duals = sol.dual_rows();
         let (mu, pi) = duals.split_at(staff);
         let stop = Instant::now() + Duration::from_secs_f64(left.max(0.0));
@@ -374,14 +369,18 @@ impl<'a> ColGen<'a> {
             "column generation: LP {value:.1}, bound {}, {added} new rotas",
             bound.map_or("none".into(), |b| format!("{b:.1}"))
         ));
-        Some(Round { bound, added })
+        let lambda = sol.columns().get(skip..).unwrap_or_default().to_vec();
+        Some(Round {
+            bound,
+            added,
+            lambda,
+        })
     }
 
     /// Column generation until the master LP is optimal over all rotas, the bound proves the
     /// incumbent optimal, or `budget` seconds pass.
-    fn run(&mut self, cx: &Ctx<'_>, incumbent: f64, budget: f64) -> Outcome {
+    fn run(&mut self, cx: &Ctx<'_>, incumbent: i64, budget: f64) -> Outcome {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
-        let threads = cx.o.threads.clamp(1, 8) as usize;
         let mut bound: Option<f64> = None;
         let begun = Instant::now();
         let mut first = true;
@@ -391,7 +390,7 @@ impl<'a> ColGen<'a> {
             if first {
                 left = left.min(budget * FIRST_ROUND_MAX);
             }
-            let Some(r) = self.round(cx, threads, left) else {
+            let Some(r) = self.round(cx, left) else {
                 break;
             };
             if std::mem::take(&mut first)
@@ -406,7 +405,7 @@ impl<'a> ColGen<'a> {
             if let Some(b) = r.bound {
                 bound = Some(bound.map_or(b, |x: f64| x.max(b)));
             }
-            if r.added == 0 || bound.is_some_and(|b| b.ceil() >= incumbent - 0.5) {
+            if r.added == 0 || proves(bound, incumbent) {
                 converged = true;
                 break;
             }
@@ -421,10 +420,10 @@ impl<'a> ColGen<'a> {
     /// Price-and-dive: fixes people to the rotas the master LP gives most weight (everyone
     /// with a rota of weight above one half, and at least a quarter of those still free), prices
     /// the others again, and repeats until everyone is fixed. Ends with a rota, or None when
-    /// the time ran out first. (The LP stays feasible throughout: cover rows have slacks.)
+    /// the time ran out first. (The LP stays feasible throughout: cover rows have slacks.) The
+    /// fixings stay: the master LP is not used after a dive.
     fn dive(&mut self, cx: &Ctx<'_>, budget: f64) -> Option<Assignment> {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
-        let threads = cx.o.threads.clamp(1, 8) as usize;
         let staff = self.p.staff.len();
         loop {
             if Instant::now() >= stop || cx.stopped() {
@@ -432,13 +431,15 @@ impl<'a> ColGen<'a> {
             }
             // Re-price until the LP of the current fixings is optimal over all rotas (or a
             // few rounds have passed: the dive needs direction, not proof).
+            let mut lambda = Vec::new();
             for _ in 0..DIVE_ROUNDS {
                 let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
-                if self.round(cx, threads, left)?.added == 0 {
+                let r = self.round(cx, left)?;
+                lambda = r.lambda;
+                if r.added == 0 {
                     break;
                 }
             }
-            let lambda = self.lambda.clone();
             let lp = self.lp.as_mut()?;
             let mut heaviest: Vec<Option<(f64, usize)>> = vec![None; staff];
             for (j, &x) in lambda.iter().enumerate() {
@@ -484,19 +485,7 @@ impl<'a> ColGen<'a> {
         for (e, j) in lp.fixed.iter().enumerate() {
             a.shifts[e] = self.pool[(*j)?].row.clone();
         }
-        self.unfix();
         Some(a)
-    }
-
-    /// Lifts every fixing of a dive.
-    fn unfix(&mut self) {
-        if let Some(lp) = self.lp.as_mut() {
-            for j in lp.fixed.iter_mut() {
-                if let (Some(k), Some(model)) = (j.take(), lp.model.as_mut()) {
-                    model.change_column_bounds(lp.cols[k], 0.0..=1.0);
-                }
-            }
-        }
     }
 
     /// Each person's cheapest rotas under the duals, priced on `threads` threads; people
@@ -555,16 +544,21 @@ impl<'a> ColGen<'a> {
         limit: f64,
     ) -> Result<bool, SolveError> {
         let p = self.p;
-        let Some((mut model, _, _)) = self.master(true, true) else {
+        let Some((mut model, conv, cov)) = self.master() else {
             return Ok(false);
         };
-        let o = cx.run_opts(limit);
-        model.set_option("time_limit", o.time_limit.max(0.01));
-        model.set_option("threads", o.threads.max(1) as i32);
-        model.set_option("random_seed", (o.seed % i32::MAX as u32) as i32);
-        model.set_option("mip_abs_gap", 0.99);
+        for c in &self.pool {
+            let entries = self.rates.entries(c, &conv, &cov);
+            if model
+                .try_add_column_with_integrality(c.cost, 0.0..=1.0, entries, true)
+                .is_err()
+            {
+                return Ok(false);
+            }
+        }
+        configure(&mut model, cx.run_opts(limit));
         let mut start = Vec::with_capacity(2 * p.cover.len() + self.pool.len());
-        let counts = cover_counts(p, &best.0, &self.rates.covers);
+        let counts = cover_counts(p, &best.0);
         for (i, c) in p.cover.iter().enumerate() {
             let r = i64::from(c.requirement);
             start.push((r - counts[i]).max(0) as f64);
@@ -579,7 +573,7 @@ impl<'a> ColGen<'a> {
         let Ok(solved) = model.try_solve() else {
             return Ok(false);
         };
-        if solved.int_info_value(c"primal_solution_status") != Ok(2) {
+        if !has_solution(&solved) {
             return Ok(false);
         }
         let cols = solved.get_solution().columns().to_vec();
@@ -597,19 +591,4 @@ impl<'a> ColGen<'a> {
         }
         Ok(improved)
     }
-}
-
-/// How many counted staff each cover row has in rota `a`.
-fn cover_counts(p: &Problem, a: &Assignment, covers: &[Vec<Vec<Vec<usize>>>]) -> Vec<i64> {
-    let mut n = vec![0i64; p.cover.len()];
-    for (e, row) in a.shifts.iter().enumerate() {
-        for (d, x) in row.iter().enumerate() {
-            if let Some(s) = x {
-                for &i in &covers[e][d][*s] {
-                    n[i] += 1;
-                }
-            }
-        }
-    }
-    n
 }
