@@ -11,9 +11,11 @@
 //! since only cover ties people together); then, for horizons up to nine weeks, column
 //! generation over whole rotas per person (a master LP against the cover rows, each person's
 //! cheapest rota under its duals found by a labelling algorithm), whose Lagrangian bound is
-//! the proof of optimality or the reported bound, and a dive through its LP for a rota; then
-//! for small models the whole MIP warm-started from the best rota, and a large-neighbourhood
-//! search that re-optimises windows of staff × days. Every rota returned has passed [`validate`]. The deadline is
+//! the proof of optimality or the reported bound, and a dive through its LP for a rota (fixing
+//! the (person, day) cells the LP is surest of and pricing again under them); then for small
+//! models the whole MIP warm-started from the best rota, and a large-neighbourhood search that
+//! re-optimises windows of staff × days, until the rota meets the bound or the time is up.
+//! Every rota returned has passed [`validate`]. The deadline is
 //! enforced between HiGHS runs and passed to each run as its limit; HiGHS' own limit is soft,
 //! so one run may overshoot by a little. The same input and options give the same rota when
 //! the run ends by a proof; a run cut by its time limit depends on how far it got.

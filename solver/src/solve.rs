@@ -257,7 +257,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         0.0
     };
     let mut rng = SplitMix::new(o.seed);
-    proven = proven || lns(&cx, &mut best, &mut rng, first - tail)?;
+    proven = proven || lns(&cx, &mut best, &mut rng, first - tail, bound)?;
     if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
         let whole;
@@ -266,7 +266,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     }
     // Spend what is left on the neighbourhood search unless the rota is proven optimal.
     if !proven {
-        proven = lns(&cx, &mut best, &mut rng, cx.remaining() - tail)?;
+        proven = lns(&cx, &mut best, &mut rng, cx.remaining() - tail, bound)?;
     }
     if !proven && tail > 0.0 && !cx.stopped() {
         cx.progress("bounding the whole model");
@@ -274,6 +274,8 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         (proven, whole) = whole_model(&cx, &mut best, cx.remaining())?;
         bound = best_bound(bound, whole);
     }
+    // The search may have reached a bound found earlier.
+    proven = proven || proves(bound, best.1.objective());
     let obj = best.1.objective() as f64;
     // A bound above the objective cannot be right; drop it rather than claim a proof.
     let bound = bound.map(f64::ceil).filter(|&b| b <= obj);

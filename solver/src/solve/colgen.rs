@@ -25,12 +25,16 @@ const DAY_CAP: usize = 20_000;
 const BOUND_TOLERANCE: f64 = 1e-6;
 /// Improvement of a column's reduced cost below which it is not worth adding.
 const EPS: f64 = 1e-6;
-/// Pricing rounds per step of a dive.
-const DIVE_ROUNDS: usize = 2;
-/// A dive fixes at once everyone whose heaviest rota weighs more than this.
-const DIVE_FIX: f64 = 0.5;
-/// A dive step fixes at least one in this many of the people still free.
+/// Pricing rounds per step of a dive, at most; and the number of steps whose time a step may
+/// take for its rounds.
+const DIVE_ROUNDS: usize = 8;
+const DIVE_STEPS: f64 = 24.0;
+/// A dive step fixes between one in `DIVE_MIN_SHARE` and one in `DIVE_SHARE` of the
+/// fractional cells, surest first.
 const DIVE_SHARE: usize = 4;
+const DIVE_MIN_SHARE: usize = 32;
+/// A weight this close to one counts as whole.
+const INTEGRAL: f64 = 1e-6;
 /// Shares of the remaining time for column generation, the dive and the integer master.
 const COLGEN_SHARE: f64 = 0.4;
 const DIVE_TIME: f64 = 0.5;
@@ -38,6 +42,12 @@ const MASTER_TIME: f64 = 0.1;
 /// Column generation is given up when its first round takes more than this share of its
 /// budget: it could not converge in time.
 const FIRST_ROUND_MAX: f64 = 0.125;
+/// The share of column generation's budget a round should take (about twenty rounds converge
+/// the master on the benchmark's 28-day instances); slower rounds shrink the caps.
+const ROUND_SHARE: f64 = 1.0 / 25.0;
+/// The caps' floors.
+const LABEL_FLOOR: usize = 4;
+const DAY_FLOOR: usize = 200;
 
 /// One person's whole rota, a column of the master.
 struct Column {
@@ -54,12 +64,38 @@ struct Lp {
     cov: Vec<Row>,
     /// The LP's column of each pooled rota.
     cols: Vec<Col>,
-    /// The pooled rota each person is fixed to during a dive.
-    fixed: Vec<Option<usize>>,
+}
+
+/// The labelling's caps: labels kept per bucket and per day.
+#[derive(Clone, Copy)]
+struct Caps {
+    label: usize,
+    day: usize,
+}
+
+impl Caps {
+    /// Scales the caps towards `factor` of the work (the day cap takes it whole, the bucket cap
+    /// its square root), not below their floors.
+    fn shrink(&mut self, factor: f64) {
+        let scale = |x: usize, f: f64, floor: usize| ((x as f64 * f) as usize).max(floor);
+        self.day = scale(self.day, factor, DAY_FLOOR).min(self.day);
+        self.label = scale(self.label, factor.sqrt(), LABEL_FLOOR).min(self.label);
+    }
+}
+
+/// A cell a dive fixes: person `staff` does `choice` on `day`, which the LP weighs `sure`.
+#[derive(Clone, Copy)]
+struct Cell {
+    sure: f64,
+    staff: usize,
+    day: usize,
+    choice: Option<usize>,
 }
 
 /// What one round of column generation found.
 struct Round {
+    /// The master LP's value.
+    value: f64,
     bound: Option<f64>,
     added: usize,
     /// Each pooled rota's weight in the LP solved (rotas added after it have none).
@@ -72,8 +108,6 @@ struct Outcome {
     bound: Option<f64>,
     /// The first round alone took so long that the rest could not converge in time.
     abandoned: bool,
-    /// The last round found no rota worth adding: the LP is as good as the pricing can make it.
-    converged: bool,
 }
 
 /// Column generation, then a dive for a rota, then the integer master over every rota
@@ -94,14 +128,10 @@ pub(super) fn search(
     if proves(out.bound, best.1.objective()) {
         return Ok(out.bound);
     }
-    // A dive from an LP that has not converged costs more than it gives: its every step
-    // would still be pricing the first LP.
-    let dived = if out.converged {
-        cx.progress("diving for a rota");
-        cg.dive(cx, cx.remaining() * DIVE_TIME)
-    } else {
-        None
-    };
+    // The dive prices as it goes, so an LP that has not converged (Instance14's) is still
+    // a good start for it.
+    cx.progress("diving for a rota");
+    let dived = cg.dive(cx, cx.remaining() * DIVE_TIME);
     if let Some(a) = dived {
         let v = checked(cx.p, &a, None)?;
         cx.progress(&format!("dive: {}", v.objective()));
@@ -139,6 +169,9 @@ struct ColGen<'a> {
     pool: Vec<Column>,
     lp: Option<Lp>,
     seen: HashSet<(usize, Vec<Option<usize>>)>,
+    /// Cells fixed by a dive: `cells[e][d]` is what person `e` must do on day `d`.
+    cells: Vec<Vec<Option<Option<usize>>>>,
+    caps: Caps,
 }
 
 impl Rates<'_> {
@@ -152,14 +185,14 @@ impl Rates<'_> {
         out
     }
 
-    /// Person `e`'s cell costs under duals `pi` of the cover rows.
-    fn costs(&self, e: usize, pi: &[f64]) -> CellCosts {
+    /// Person `e`'s cell costs under duals `pi` of the cover rows, keeping to `fixed`.
+    fn costs(&self, e: usize, pi: &[f64], fixed: &[Option<Option<usize>>]) -> CellCosts {
         let p = self.p;
         let work = (0..p.days)
             .map(|d| {
                 (0..p.shifts.len())
                     .map(|s| {
-                        if self.barred[e][d][s] {
+                        if self.barred[e][d][s] || fixed[d].is_some_and(|x| x != Some(s)) {
                             f64::INFINITY
                         } else {
                             self.request[e][d][s]
@@ -171,7 +204,7 @@ impl Rates<'_> {
             .collect();
         let off = (0..p.days)
             .map(|d| {
-                if self.no_rest[e][d] {
+                if self.no_rest[e][d] || fixed[d].is_some_and(|x| x.is_some()) {
                     f64::INFINITY
                 } else {
                     0.0
@@ -234,6 +267,11 @@ impl<'a> ColGen<'a> {
             pool: Vec::new(),
             lp: None,
             seen: HashSet::new(),
+            cells: vec![vec![None; h]; n],
+            caps: Caps {
+                label: LABEL_CAP,
+                day: DAY_CAP,
+            },
         }
     }
 
@@ -301,7 +339,6 @@ impl<'a> ColGen<'a> {
                 conv,
                 cov,
                 cols,
-                fixed: vec![None; self.p.staff.len()],
             });
         }
         self.lp.as_mut()
@@ -325,8 +362,13 @@ impl<'a> ColGen<'a> {
         if !optimal {
             return None;
         }
-        let fixed: Vec<bool> = lp.fixed.iter().map(Option::is_some).collect();
-        let any_fixed = fixed.iter().any(|&f| f);
+        // People whose every cell is fixed have their one rota already.
+        let fixed: Vec<bool> = self
+            .cells
+            .iter()
+            .map(|row| row.iter().all(Option::is_some))
+            .collect();
+        let any_fixed = self.cells.iter().flatten().any(Option::is_some);
         let duals = sol.dual_rows();
         let (mu, pi) = duals.split_at(staff);
         let stop = Instant::now() + Duration::from_secs_f64(left.max(0.0));
@@ -371,6 +413,7 @@ impl<'a> ColGen<'a> {
         ));
         let lambda = sol.columns().get(skip..).unwrap_or_default().to_vec();
         Some(Round {
+            value,
             bound,
             added,
             lambda,
@@ -378,122 +421,197 @@ impl<'a> ColGen<'a> {
     }
 
     /// Column generation until the master LP is optimal over all rotas, the bound proves the
-    /// incumbent optimal, or `budget` seconds pass.
+    /// incumbent optimal, or `budget` seconds pass. A round slower than its share of the budget
+    /// shrinks the labelling's caps: cheaper, inexact pricing, but rounds enough to converge.
     fn run(&mut self, cx: &Ctx<'_>, incumbent: i64, budget: f64) -> Outcome {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
         let mut bound: Option<f64> = None;
-        let begun = Instant::now();
+        let aim = budget * ROUND_SHARE;
         let mut first = true;
-        let mut converged = false;
         while Instant::now() < stop && !cx.stopped() {
             let mut left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
             if first {
                 left = left.min(budget * FIRST_ROUND_MAX);
             }
+            let began = Instant::now();
             let Some(r) = self.round(cx, left) else {
                 break;
             };
-            if std::mem::take(&mut first)
-                && begun.elapsed().as_secs_f64() > budget * FIRST_ROUND_MAX
-            {
+            let took = began.elapsed().as_secs_f64();
+            // A first round beyond its share (Instance13: 120 people × 18 shift types) left
+            // people unpriced and would leave too few rounds even with smaller caps.
+            let first = std::mem::take(&mut first);
+            if first && took > budget * FIRST_ROUND_MAX {
                 return Outcome {
                     bound: None,
                     abandoned: true,
-                    converged: false,
                 };
+            }
+            if took > aim {
+                self.caps.shrink(aim / took);
             }
             if let Some(b) = r.bound {
                 bound = Some(bound.map_or(b, |x: f64| x.max(b)));
             }
             if r.added == 0 || proves(bound, incumbent) {
-                converged = true;
                 break;
             }
         }
         Outcome {
             bound,
             abandoned: false,
-            converged,
         }
     }
 
-    /// Price-and-dive: fixes people to the rotas the master LP gives most weight (everyone
-    /// with a rota of weight above one half, and at least a quarter of those still free), prices
-    /// the others again, and repeats until everyone is fixed. Ends with a rota, or None when
-    /// the time ran out first. (The LP stays feasible throughout: cover rows have slacks.) The
-    /// fixings stay: the master LP is not used after a dive.
+    /// Price-and-dive on cells: fixes the (person, day) cells the master LP is surest of to
+    /// what each person's heaviest rota does there (the surest share of the fractional ones),
+    /// prices again under the fixings, and repeats until the LP is integral. Fixing cells
+    /// rather than whole rotas lets the pricing fit the people still free around those fixed.
+    /// Fixings of one person always agree with their heaviest rota, so each person keeps a
+    /// rota and the LP stays feasible (cover rows have slacks). When the time runs out first,
+    /// each person takes their heaviest rota: every mix of people's rotas is a valid rota,
+    /// since cover is the only rule between people.
     fn dive(&mut self, cx: &Ctx<'_>, budget: f64) -> Option<Assignment> {
-        let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
-        let staff = self.p.staff.len();
+        let begun = Instant::now();
+        let stop = begun + Duration::from_secs_f64(budget.max(0.0));
+        let mut steps = 0u32;
         loop {
-            if Instant::now() >= stop || cx.stopped() {
-                return None;
-            }
-            // Re-price until the LP of the current fixings is optimal over all rotas (or a
-            // few rounds have passed: the dive needs direction, not proof).
-            let mut lambda = Vec::new();
+            let step_began = Instant::now();
+            // Re-price until the LP of the current fixings is optimal over all rotas (or the
+            // step has had its share of the time: the dive needs direction, not proof).
+            let mut last = None;
             for _ in 0..DIVE_ROUNDS {
                 let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
                 let r = self.round(cx, left)?;
-                lambda = r.lambda;
-                if r.added == 0 {
+                let spent = step_began.elapsed().as_secs_f64();
+                let done = r.added == 0 || Instant::now() >= stop || spent > budget / DIVE_STEPS;
+                last = Some(r);
+                if done {
                     break;
                 }
             }
-            let lp = self.lp.as_mut()?;
-            let mut heaviest: Vec<Option<(f64, usize)>> = vec![None; staff];
-            for (j, &x) in lambda.iter().enumerate() {
-                let e = self.pool[j].staff;
-                if lp.fixed[e].is_none() && heaviest[e].is_none_or(|(y, _)| x > y) {
-                    heaviest[e] = Some((x, j));
+            let Round { value, lambda, .. } = last?;
+            let heaviest = self.heaviest(&lambda);
+            let integral = heaviest
+                .iter()
+                .all(|h| h.is_some_and(|(x, _)| x > 1.0 - INTEGRAL));
+            if integral || Instant::now() >= stop || cx.stopped() {
+                return self.rota(&heaviest);
+            }
+            let fractional = self.fractional(&lambda, &heaviest);
+            if fractional.is_empty() {
+                return self.rota(&heaviest);
+            }
+            // As few cells per step as the time allows (each step moves the LP less), judged
+            // by the slower of the average and the last step, and between a thirty-second and
+            // a quarter of them, so that the dive ends in time.
+            steps += 1;
+            let last = step_began.elapsed().as_secs_f64();
+            let per_step = (begun.elapsed().as_secs_f64() / f64::from(steps)).max(last);
+            let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
+            let affordable = (left / per_step.max(1e-3)).max(1.0);
+            let n = fractional.len();
+            let take = ((n as f64 / affordable).ceil() as usize)
+                .max(n.div_ceil(DIVE_MIN_SHARE))
+                .min(n.div_ceil(DIVE_SHARE));
+            if steps % 8 == 1 {
+                cx.progress(&format!(
+                    "dive: LP {value:.1}, {n} cells fractional, fixing {take}"
+                ));
+            }
+            self.fix(&fractional[..take])?;
+        }
+    }
+
+    /// The cells not yet fixed where the LP's weight on what each person's heaviest rota does
+    /// falls short of one, surest first.
+    fn fractional(&self, lambda: &[f64], heaviest: &[Option<(f64, usize)>]) -> Vec<Cell> {
+        let (staff, days) = (self.p.staff.len(), self.p.days);
+        let mut sure = vec![vec![0.0; days]; staff];
+        for (j, &x) in lambda.iter().enumerate() {
+            let c = &self.pool[j];
+            let Some((_, h)) = heaviest[c.staff] else {
+                continue;
+            };
+            let top = &self.pool[h].row;
+            for (d, v) in sure[c.staff].iter_mut().enumerate() {
+                if c.row[d] == top[d] {
+                    *v += x;
                 }
             }
-            let mut chosen: Vec<(usize, usize)> = heaviest
-                .iter()
-                .enumerate()
-                .filter_map(|(e, h)| h.filter(|(x, _)| *x > DIVE_FIX).map(|(_, j)| (e, j)))
-                .collect();
-            // At least a quarter of the people still free are fixed per step, heaviest first.
-            let free = heaviest.iter().flatten().count();
-            let want = (free / DIVE_SHARE).max(1);
-            if chosen.len() < want {
-                let mut rest: Vec<(f64, usize, usize)> = heaviest
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(e, h)| h.map(|(x, j)| (x, e, j)))
-                    .filter(|&(x, _, _)| x <= DIVE_FIX)
-                    .collect();
-                rest.sort_by(|a, b| b.0.total_cmp(&a.0));
-                let more = want - chosen.len();
-                chosen.extend(rest.into_iter().take(more).map(|(_, e, j)| (e, j)));
-            }
-            if chosen.is_empty() {
-                break;
-            }
-            let model = lp.model.as_mut()?;
-            // The column belongs to this model and [1, 1] are valid bounds: HiGHS cannot refuse.
-            for (e, j) in chosen {
-                model.change_column_bounds(lp.cols[j], 1.0..=1.0);
-                lp.fixed[e] = Some(j);
-            }
-            if lp.fixed.iter().all(Option::is_some) {
-                break;
+        }
+        let mut out = Vec::new();
+        for (e, row) in sure.iter().enumerate() {
+            let Some((_, h)) = heaviest[e] else { continue };
+            for (d, &v) in row.iter().enumerate() {
+                if self.cells[e][d].is_none() && v <= 1.0 - INTEGRAL {
+                    out.push(Cell {
+                        sure: v,
+                        staff: e,
+                        day: d,
+                        choice: self.pool[h].row[d],
+                    });
+                }
             }
         }
+        out.sort_by(|a, b| b.sure.total_cmp(&a.sure));
+        out
+    }
+
+    /// Fixes `cells` and caps at zero the pooled rotas that break them.
+    fn fix(&mut self, cells: &[Cell]) -> Option<()> {
+        let mut touched = vec![false; self.p.staff.len()];
+        for c in cells {
+            self.cells[c.staff][c.day] = Some(c.choice);
+            touched[c.staff] = true;
+        }
         let lp = self.lp.as_mut()?;
+        let model = lp.model.as_mut()?;
+        for (j, c) in self.pool.iter().enumerate() {
+            let fits = || {
+                self.cells[c.staff]
+                    .iter()
+                    .zip(&c.row)
+                    .all(|(f, x)| f.is_none_or(|f| f == *x))
+            };
+            if touched[c.staff] && !fits() {
+                // The column belongs to this model and [0, 0] are valid bounds: HiGHS cannot
+                // refuse.
+                model.change_column_bounds(lp.cols[j], 0.0..=0.0);
+            }
+        }
+        Some(())
+    }
+
+    /// Each person's pooled rota of most weight in `lambda`, with that weight.
+    fn heaviest(&self, lambda: &[f64]) -> Vec<Option<(f64, usize)>> {
+        let mut out: Vec<Option<(f64, usize)>> = vec![None; self.p.staff.len()];
+        for (j, &x) in lambda.iter().enumerate() {
+            let e = self.pool[j].staff;
+            if out[e].is_none_or(|(y, _)| x > y) {
+                out[e] = Some((x, j));
+            }
+        }
+        out
+    }
+
+    /// The rota of each person's heaviest pooled rota; None if someone has none.
+    fn rota(&self, heaviest: &[Option<(f64, usize)>]) -> Option<Assignment> {
         let mut a = Assignment::empty(self.p);
-        for (e, j) in lp.fixed.iter().enumerate() {
-            a.shifts[e] = self.pool[(*j)?].row.clone();
+        for (e, h) in heaviest.iter().enumerate() {
+            a.shifts[e] = self.pool[h.as_ref()?.1].row.clone();
         }
         Some(a)
     }
 
-    /// Each person's cheapest rotas under the duals, priced on `threads` threads; people
-    /// fixed by a dive are not priced.
+    /// Each person's cheapest rotas under the duals and the dive's fixings, priced on
+    /// `threads` threads; people with every cell fixed are not priced.
     fn price(&self, pi: &[f64], threads: usize, fixed: &[bool], stop: Instant) -> Vec<Cheapest> {
         let n = self.p.staff.len();
         let mut out: Vec<Option<Cheapest>> = (0..n).map(|_| None).collect();
         let rates = &self.rates;
+        let cells = &self.cells;
+        let caps = self.caps;
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
@@ -502,11 +620,11 @@ impl<'a> ColGen<'a> {
                             .step_by(threads)
                             .filter(|&e| !fixed[e])
                             .map(|e| {
-                                let costs = rates.costs(e, pi);
+                                let costs = rates.costs(e, pi, &cells[e]);
                                 (
                                     e,
                                     cheapest(
-                                        rates.p, e, &costs, PER_ROUND, LABEL_CAP, DAY_CAP, stop,
+                                        rates.p, e, &costs, PER_ROUND, caps.label, caps.day, stop,
                                     ),
                                 )
                             })
@@ -590,5 +708,80 @@ impl<'a> ColGen<'a> {
             *best = (a, v);
         }
         Ok(improved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SolveOptions;
+    use crate::validate::validate;
+
+    fn instance(text: &str) -> Problem {
+        crate::curtois::parse(text).expect("fixture parses")
+    }
+
+    #[test]
+    fn a_dive_ends_in_a_valid_rota_that_keeps_every_cell_it_fixed() {
+        let mut dived = 0;
+        for text in [
+            include_str!("../../tests/fixtures/Instance1.txt"),
+            include_str!("../../tests/fixtures/Instance2.txt"),
+            include_str!("../../tests/fixtures/Instance3.txt"),
+        ] {
+            let p = instance(text);
+            let o = SolveOptions::default();
+            let start = Instant::now();
+            let cx = Ctx {
+                p: &p,
+                o: &o,
+                start,
+                deadline: start + Duration::from_secs(600),
+            };
+            let mut cg = ColGen::new(&p);
+            cg.add_rota(&Assignment::empty(&p));
+            let out = cg.run(&cx, i64::MAX, 300.0);
+            assert!(!out.abandoned);
+            let bound = out.bound.expect("exact pricing gives a bound");
+            let a = cg.dive(&cx, 300.0).expect("the dive ends with a rota");
+            let v = validate(&p, &a);
+            assert!(v.is_valid(), "{:?}", v.violations.first());
+            assert!(
+                v.objective() as f64 >= bound.ceil(),
+                "below the proven bound"
+            );
+            let fixed = cg.cells.iter().flatten().filter(|c| c.is_some()).count();
+            dived += usize::from(fixed > 0);
+            for (e, row) in cg.cells.iter().enumerate() {
+                for (d, cell) in row.iter().enumerate() {
+                    if let Some(choice) = cell {
+                        assert_eq!(a.shifts[e][d], *choice, "person {e}, day {d}");
+                    }
+                }
+            }
+        }
+        assert!(
+            dived > 0,
+            "every LP was integral at once: no dive fixed a cell"
+        );
+    }
+
+    #[test]
+    fn caps_shrink_with_the_time_a_round_took_but_not_below_their_floors() {
+        let mut caps = Caps {
+            label: LABEL_CAP,
+            day: DAY_CAP,
+        };
+        caps.shrink(0.25);
+        assert_eq!(caps.day, DAY_CAP / 4);
+        assert_eq!(caps.label, LABEL_CAP / 2);
+        caps.shrink(1e-9);
+        assert_eq!((caps.label, caps.day), (LABEL_FLOOR, DAY_FLOOR));
+        caps.shrink(4.0);
+        assert_eq!(
+            (caps.label, caps.day),
+            (LABEL_FLOOR, DAY_FLOOR),
+            "never grows"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use highs::HighsModelStatus;
 
-use super::{Ctx, SolveError, checked, trusted};
+use super::{Ctx, SolveError, checked, proves, trusted};
 use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
@@ -20,7 +20,8 @@ const LNS_SECS: f64 = 0.3;
 const KINDS: u64 = 3;
 
 /// Large-neighbourhood search for `budget` seconds: frees windows of staff × days, re-solves
-/// them warm-started from the incumbent, keeps the best result when it is no worse. With
+/// them warm-started from the incumbent, keeps the best result when it is no worse. Stops
+/// early, returning true, when the rota reaches the proven lower bound `bound`. With
 /// several threads, as many neighbourhoods are solved at once (one HiGHS thread each): small
 /// sub-MIPs gain little from HiGHS' own threads, and more of them are what the search needs.
 pub(super) fn lns(
@@ -28,6 +29,7 @@ pub(super) fn lns(
     best: &mut (Assignment, Validation),
     rng: &mut SplitMix,
     budget: f64,
+    bound: Option<f64>,
 ) -> Result<bool, SolveError> {
     let p = cx.p;
     let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
@@ -41,6 +43,9 @@ pub(super) fn lns(
     let mut targets = [(n * h).min(3 * h) as f64; KINDS as usize];
     let mut iter = 0u64;
     while Instant::now() < stop && !cx.stopped() {
+        if proves(bound, best.1.objective()) {
+            return Ok(true);
+        }
         let limit = stop
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
