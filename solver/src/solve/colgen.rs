@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::rosters::{CellCosts, Cheapest, cheapest};
-use super::{Ctx, SolveError, checked, proves};
+use super::{Ctx, SolveError, best_bound, checked, proves};
 use crate::mip::{configure, has_solution};
 use crate::model::{Assignment, Problem};
 use crate::validate::{Validation, cover_counts};
@@ -29,8 +29,8 @@ const EPS: f64 = 1e-6;
 /// take for its rounds.
 const DIVE_ROUNDS: usize = 8;
 const DIVE_STEPS: f64 = 24.0;
-/// A dive step fixes between one in `DIVE_MIN_SHARE` and one in `DIVE_SHARE` of the
-/// fractional cells, surest first.
+/// A dive step fixes at most one in `DIVE_SHARE` of the fractional cells, surest first, and
+/// beyond what the time asks for, up to one in `DIVE_MIN_SHARE` of those the LP is sure of.
 const DIVE_SHARE: usize = 4;
 const DIVE_MIN_SHARE: usize = 32;
 /// The weight above which the LP counts as sure of a cell.
@@ -66,6 +66,17 @@ struct Lp {
     cov: Vec<Row>,
     /// The LP's column of each pooled rota.
     cols: Vec<Col>,
+}
+
+impl Lp {
+    /// Adds pooled rota `c` as the LP's next column; None when HiGHS refuses it.
+    fn add(&mut self, rates: &Rates<'_>, c: &Column) -> Option<()> {
+        let entries = rates.entries(c, &self.conv, &self.cov);
+        let model = self.model.as_mut()?;
+        let col = model.try_add_column(c.cost, 0.0..=1.0, entries).ok()?;
+        self.cols.push(col);
+        Some(())
+    }
 }
 
 /// The labelling's caps: labels kept per bucket and per day.
@@ -330,18 +341,17 @@ impl<'a> ColGen<'a> {
     /// Builds the master LP over the pool, once.
     fn lp(&mut self) -> Option<&mut Lp> {
         if self.lp.is_none() {
-            let (mut model, conv, cov) = self.master()?;
-            let mut cols = Vec::with_capacity(self.pool.len());
-            for c in &self.pool {
-                let entries = self.rates.entries(c, &conv, &cov);
-                cols.push(model.try_add_column(c.cost, 0.0..=1.0, entries).ok()?);
-            }
-            self.lp = Some(Lp {
+            let (model, conv, cov) = self.master()?;
+            let mut lp = Lp {
                 model: Some(model),
                 conv,
                 cov,
-                cols,
-            });
+                cols: Vec::with_capacity(self.pool.len()),
+            };
+            for c in &self.pool {
+                lp.add(&self.rates, c)?;
+            }
+            self.lp = Some(lp);
         }
         self.lp.as_mut()
     }
@@ -399,13 +409,7 @@ impl<'a> ColGen<'a> {
                     break;
                 }
                 let Some(j) = self.add(e, &row) else { continue };
-                let lp = self.lp.as_mut()?;
-                let entries = self.rates.entries(&self.pool[j], &lp.conv, &lp.cov);
-                let model = lp.model.as_mut()?;
-                let col = model
-                    .try_add_column(self.pool[j].cost, 0.0..=1.0, entries)
-                    .ok()?;
-                lp.cols.push(col);
+                self.lp.as_mut()?.add(&self.rates, &self.pool[j])?;
                 added += 1;
             }
         }
@@ -442,8 +446,7 @@ impl<'a> ColGen<'a> {
             let took = began.elapsed().as_secs_f64();
             // A first round beyond its share (Instance13: 120 people × 18 shift types) left
             // people unpriced and would leave too few rounds even with smaller caps.
-            let first = std::mem::take(&mut first);
-            if first && took > budget * FIRST_ROUND_MAX {
+            if std::mem::take(&mut first) && took > budget * FIRST_ROUND_MAX {
                 return Outcome {
                     bound: None,
                     abandoned: true,
@@ -452,9 +455,7 @@ impl<'a> ColGen<'a> {
             if took > aim {
                 self.caps.shrink(aim / took);
             }
-            if let Some(b) = r.bound {
-                bound = Some(bound.map_or(b, |x: f64| x.max(b)));
-            }
+            bound = best_bound(bound, r.bound);
             if r.added == 0 || proves(bound, incumbent) {
                 break;
             }
@@ -664,10 +665,10 @@ impl<'a> ColGen<'a> {
         cx: &Ctx<'_>,
         best: &mut (Assignment, Validation),
         limit: f64,
-    ) -> Result<bool, SolveError> {
+    ) -> Result<(), SolveError> {
         let p = self.p;
         let Some((mut model, conv, cov)) = self.master() else {
-            return Ok(false);
+            return Ok(());
         };
         for c in &self.pool {
             let entries = self.rates.entries(c, &conv, &cov);
@@ -675,7 +676,7 @@ impl<'a> ColGen<'a> {
                 .try_add_column_with_integrality(c.cost, 0.0..=1.0, entries, true)
                 .is_err()
             {
-                return Ok(false);
+                return Ok(());
             }
         }
         configure(&mut model, cx.run_opts(limit));
@@ -693,10 +694,10 @@ impl<'a> ColGen<'a> {
         );
         let _ = model.try_set_solution(Some(&start), None, None, None);
         let Ok(solved) = model.try_solve() else {
-            return Ok(false);
+            return Ok(());
         };
         if !has_solution(&solved) {
-            return Ok(false);
+            return Ok(());
         }
         let cols = solved.get_solution().columns().to_vec();
         let mut a = Assignment::empty(p);
@@ -706,12 +707,11 @@ impl<'a> ColGen<'a> {
             }
         }
         let v = checked(p, &a, None)?;
-        let improved = v.objective() < best.1.objective();
-        if improved {
+        if v.objective() < best.1.objective() {
             cx.progress(&format!("improved to {}", v.objective()));
             *best = (a, v);
         }
-        Ok(improved)
+        Ok(())
     }
 }
 

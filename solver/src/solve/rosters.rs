@@ -6,8 +6,8 @@
 //! that run began on the first day, which exempts it from the minimum-run rules), its minutes,
 //! and its use of the counted resources (shifts of each type whose limit can bind, weekends).
 //! Labels with the same run and minutes whose last shifts allow the same next shifts compete:
-//! one with no more cost and no more of any resource dominates. Used as the pricing problem of column generation, where the
-//! costs are the request penalties less the cover rows' duals.
+//! one with no more cost and no more of any resource dominates. Used as the pricing problem of
+//! column generation, where the costs are the request penalties less the cover rows' duals.
 
 use std::collections::HashMap;
 use std::time::Instant;
