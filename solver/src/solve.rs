@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 mod colgen;
 mod construct;
 mod lns;
+mod rates;
 mod rosters;
+mod rows;
 
 use crate::explain::InfeasibilityExplanation;
 use crate::infeasible::explain_infeasible;
@@ -142,6 +144,9 @@ const BOUND_MAX: usize = 20_000;
 /// Share of the time budget kept for that closing run, and its cap in seconds.
 const BOUND_SHARE: f64 = 0.15;
 const BOUND_SECS: f64 = 20.0;
+/// Share of the time left that whole rows may be re-optimised for, on horizons too long for
+/// column generation.
+const ROWS_SHARE: f64 = 0.1;
 
 /// Column generation runs on horizons up to nine weeks (beyond, one person's labels outgrow
 /// what a pricing round can afford) and below 250 shift types (the labelling keeps a shift
@@ -174,6 +179,14 @@ impl Ctx<'_> {
         if let Some(f) = &self.o.progress {
             let total = self.o.time_limit.as_secs_f64().max(1e-9);
             f((self.start.elapsed().as_secs_f64() / total).min(1.0), msg);
+        }
+    }
+    /// Keeps `(a, v)` as the best rota if it is better, and says so: every improvement of the
+    /// rota reaches the progress callback, whichever stage found it.
+    fn keep(&self, best: &mut (Assignment, Validation), a: Assignment, v: Validation) {
+        if v.objective() < best.1.objective() {
+            self.progress(&format!("improved to {}", v.objective()));
+            *best = (a, v);
         }
     }
     fn run_opts(&self, limit: f64) -> RunOptions {
@@ -236,9 +249,14 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         .sum();
 
     let mut proven = false;
+    let mut rng = SplitMix::new(o.seed);
     if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
         bound = colgen::search(&cx, &mut best)?;
         proven = proves(bound, best.1.objective());
+    } else if !cx.stopped() {
+        // Without column generation no other move changes a whole row at once.
+        cx.progress("re-optimising whole rows");
+        rows::reoptimise(&cx, &mut best, &mut rng, cx.remaining() * ROWS_SHARE)?;
     }
     // Small models: a short search for a good incumbent (skipped for the smallest), then the
     // whole model (which gives the bound and often the proof), then the search again. Larger
@@ -256,7 +274,6 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     } else {
         0.0
     };
-    let mut rng = SplitMix::new(o.seed);
     proven = proven || lns(&cx, &mut best, &mut rng, first - tail, bound)?;
     if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
@@ -323,9 +340,7 @@ fn whole_model(
     let mip_objective = trusted(&r);
     if let Some(a) = r.assignment {
         let v = checked(p, &a, mip_objective)?;
-        if v.objective() < best.1.objective() {
-            *best = (a, v);
-        }
+        cx.keep(best, a, v);
     }
     Ok((proven, bound))
 }
@@ -372,4 +387,32 @@ fn checked(
         )));
     }
     Ok(v)
+}
+
+/// The benchmark's first three instances (Curtois & Qu 2014), for the stages' unit tests.
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    pub(super) fn problems() -> Vec<Problem> {
+        [
+            include_str!("../tests/fixtures/Instance1.txt"),
+            include_str!("../tests/fixtures/Instance2.txt"),
+            include_str!("../tests/fixtures/Instance3.txt"),
+        ]
+        .into_iter()
+        .map(|text| crate::curtois::parse(text).expect("fixture parses"))
+        .collect()
+    }
+
+    /// A context with ten minutes to go.
+    pub(super) fn ctx<'a>(p: &'a Problem, o: &'a SolveOptions) -> Ctx<'a> {
+        let start = Instant::now();
+        Ctx {
+            p,
+            o,
+            start,
+            deadline: start + Duration::from_secs(600),
+        }
+    }
 }

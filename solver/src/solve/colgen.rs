@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
-use super::rosters::{CellCosts, Cheapest, cheapest};
+use super::rates::Rates;
+use super::rosters::{Cheapest, cheapest};
 use super::{Ctx, SolveError, best_bound, checked, proves};
 use crate::mip::{configure, has_solution};
 use crate::model::{Assignment, Problem};
@@ -71,7 +72,7 @@ struct Lp {
 impl Lp {
     /// Adds pooled rota `c` as the LP's next column; None when HiGHS refuses it.
     fn add(&mut self, rates: &Rates<'_>, c: &Column) -> Option<()> {
-        let entries = rates.entries(c, &self.conv, &self.cov);
+        let entries = entries(rates, c, &self.conv, &self.cov);
         let model = self.model.as_mut()?;
         let col = model.try_add_column(c.cost, 0.0..=1.0, entries).ok()?;
         self.cols.push(col);
@@ -148,31 +149,13 @@ pub(super) fn search(
     if let Some(a) = dived {
         let v = checked(cx.p, &a, None)?;
         cx.progress(&format!("dive: {}", v.objective()));
-        if v.objective() < best.1.objective() {
-            *best = (a, v);
-        }
+        cx.keep(best, a, v);
     }
     if !proves(out.bound, best.1.objective()) {
         cx.progress("solving the master over the generated rotas");
         cg.integer(cx, best, cx.remaining() * MASTER_TIME)?;
     }
     Ok(out.bound)
-}
-
-/// How a person's rota enters the master: its cost and the cover rows it counts towards.
-/// Kept apart from the master itself so the pricing threads can share it.
-struct Rates<'a> {
-    p: &'a Problem,
-    /// Cover rows (indices into `p.cover`) that person `e` working `s` on `d` counts towards.
-    covers: Vec<Vec<Vec<Vec<usize>>>>,
-    /// Request penalty of person `e` working `s` on `d`, less what not working it would cost;
-    /// and each person's penalty for working nothing at all.
-    request: Vec<Vec<Vec<f64>>>,
-    idle: Vec<f64>,
-    /// Cells barred by days off, pins and zero limits: `barred[e][d][s]`; `no_rest[e][d]`
-    /// when a pin makes person `e` work on day `d`.
-    barred: Vec<Vec<Vec<bool>>>,
-    no_rest: Vec<Vec<bool>>,
 }
 
 /// The columns generated so far and the master they enter.
@@ -187,96 +170,23 @@ struct ColGen<'a> {
     caps: Caps,
 }
 
-impl Rates<'_> {
-    fn entries(&self, c: &Column, conv: &[Row], cov: &[Row]) -> Vec<(Row, f64)> {
-        let mut out = vec![(conv[c.staff], 1.0)];
-        for (d, x) in c.row.iter().enumerate() {
-            if let Some(s) = x {
-                out.extend(self.covers[c.staff][d][*s].iter().map(|&i| (cov[i], 1.0)));
-            }
+/// The master's entries of pooled rota `c`: its person's convexity row and its cover rows.
+fn entries(rates: &Rates<'_>, c: &Column, conv: &[Row], cov: &[Row]) -> Vec<(Row, f64)> {
+    let mut out = vec![(conv[c.staff], 1.0)];
+    for (d, x) in c.row.iter().enumerate() {
+        if let Some(s) = x {
+            out.extend(rates.covers[c.staff][d][*s].iter().map(|&i| (cov[i], 1.0)));
         }
-        out
     }
-
-    /// Person `e`'s cell costs under duals `pi` of the cover rows, keeping to `fixed`.
-    fn costs(&self, e: usize, pi: &[f64], fixed: &[Option<Option<usize>>]) -> CellCosts {
-        let p = self.p;
-        let work = (0..p.days)
-            .map(|d| {
-                (0..p.shifts.len())
-                    .map(|s| {
-                        if self.barred[e][d][s] || fixed[d].is_some_and(|x| x != Some(s)) {
-                            f64::INFINITY
-                        } else {
-                            self.request[e][d][s]
-                                - self.covers[e][d][s].iter().map(|&i| pi[i]).sum::<f64>()
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let off = (0..p.days)
-            .map(|d| {
-                if self.no_rest[e][d] || fixed[d].is_some_and(|x| x.is_some()) {
-                    f64::INFINITY
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        CellCosts { work, off }
-    }
+    out
 }
 
 impl<'a> ColGen<'a> {
     fn new(p: &'a Problem) -> Self {
-        let (n, h, s_count) = (p.staff.len(), p.days, p.shifts.len());
-        let mut covers = vec![vec![vec![Vec::new(); s_count]; h]; n];
-        for (i, c) in p.cover.iter().enumerate() {
-            for (e, st) in p.staff.iter().enumerate() {
-                if c.skill.as_ref().is_none_or(|k| st.skills.contains(k)) {
-                    covers[e][c.day][c.shift].push(i);
-                }
-            }
-        }
-        let mut request = vec![vec![vec![0.0; s_count]; h]; n];
-        let mut idle = vec![0.0; n];
-        for r in &p.off_requests {
-            request[r.staff][r.day][r.shift] += r.weight as f64;
-        }
-        for r in &p.on_requests {
-            request[r.staff][r.day][r.shift] -= r.weight as f64;
-            idle[r.staff] += r.weight as f64;
-        }
-        let mut barred = vec![vec![vec![false; s_count]; h]; n];
-        let mut no_rest = vec![vec![false; h]; n];
-        for (e, st) in p.staff.iter().enumerate() {
-            for row in barred[e].iter_mut() {
-                for (s, b) in row.iter_mut().enumerate() {
-                    *b = st.contract.max_shifts[s] == 0;
-                }
-            }
-            for &d in &st.days_off {
-                barred[e][d].iter_mut().for_each(|b| *b = true);
-            }
-        }
-        for pin in &p.pins {
-            let row = &mut barred[pin.staff][pin.day];
-            for (s, b) in row.iter_mut().enumerate() {
-                *b = *b || pin.shift != Some(s);
-            }
-            no_rest[pin.staff][pin.day] = pin.shift.is_some();
-        }
+        let (n, h) = (p.staff.len(), p.days);
         Self {
             p,
-            rates: Rates {
-                p,
-                covers,
-                request,
-                idle,
-                barred,
-                no_rest,
-            },
+            rates: Rates::new(p),
             pool: Vec::new(),
             lp: None,
             seen: HashSet::new(),
@@ -293,12 +203,7 @@ impl<'a> ColGen<'a> {
         if !self.seen.insert((e, row.to_vec())) {
             return None;
         }
-        let cost = self.rates.idle[e]
-            + row
-                .iter()
-                .enumerate()
-                .filter_map(|(d, x)| x.map(|s| self.rates.request[e][d][s]))
-                .sum::<f64>();
+        let cost = self.rates.requests(e, row);
         self.pool.push(Column {
             staff: e,
             row: row.to_vec(),
@@ -671,7 +576,7 @@ impl<'a> ColGen<'a> {
             return Ok(());
         };
         for c in &self.pool {
-            let entries = self.rates.entries(c, &conv, &cov);
+            let entries = entries(&self.rates, c, &conv, &cov);
             if model
                 .try_add_column_with_integrality(c.cost, 0.0..=1.0, entries, true)
                 .is_err()
@@ -707,41 +612,24 @@ impl<'a> ColGen<'a> {
             }
         }
         let v = checked(p, &a, None)?;
-        if v.objective() < best.1.objective() {
-            cx.progress(&format!("improved to {}", v.objective()));
-            *best = (a, v);
-        }
+        cx.keep(best, a, v);
         Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{ctx, problems};
     use super::*;
     use crate::SolveOptions;
     use crate::validate::validate;
 
-    fn instance(text: &str) -> Problem {
-        crate::curtois::parse(text).expect("fixture parses")
-    }
-
     #[test]
     fn a_dive_ends_in_a_valid_rota_that_keeps_every_cell_it_fixed() {
         let mut dived = 0;
-        for text in [
-            include_str!("../../tests/fixtures/Instance1.txt"),
-            include_str!("../../tests/fixtures/Instance2.txt"),
-            include_str!("../../tests/fixtures/Instance3.txt"),
-        ] {
-            let p = instance(text);
+        for p in problems() {
             let o = SolveOptions::default();
-            let start = Instant::now();
-            let cx = Ctx {
-                p: &p,
-                o: &o,
-                start,
-                deadline: start + Duration::from_secs(600),
-            };
+            let cx = ctx(&p, &o);
             let mut cg = ColGen::new(&p);
             cg.add_rota(&Assignment::empty(&p));
             let out = cg.run(&cx, i64::MAX, 300.0);

@@ -95,7 +95,7 @@ pub(super) fn lns(
             let v = checked(p, &a, mip_objective)?;
             if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
                 // The neighbourhood was the whole rota: this is a proof of optimality.
-                *best = (a, v);
+                cx.keep(best, a, v);
                 return Ok(true);
             }
             let bar = winner
@@ -106,10 +106,12 @@ pub(super) fn lns(
             }
         }
         if let Some((a, v)) = winner {
-            if v.objective() < best.1.objective() {
-                cx.progress(&format!("improved to {}", v.objective()));
+            // A rota as good as the best is taken too: it moves the search along a plateau.
+            if v.objective() == best.1.objective() {
+                *best = (a, v);
+            } else {
+                cx.keep(best, a, v);
             }
-            *best = (a, v);
         }
     }
     Ok(false)

@@ -171,8 +171,9 @@ fn column_generation_proves_optimal_a_model_too_big_to_solve_whole() {
 #[test]
 fn the_search_improves_the_first_rota_of_a_horizon_too_long_for_column_generation() {
     use std::sync::{Arc, Mutex};
-    // Ten weeks: beyond the horizons column generation takes, so the neighbourhood search alone
-    // must improve on the person-by-person first rota.
+    // Ten weeks: beyond the horizons column generation takes, so the neighbourhood search and
+    // the whole model must improve on the person-by-person first rota; whichever of them finds
+    // the final rota, its objective is the last improvement reported.
     let mut p = forty_people();
     p.staff.truncate(12);
     p.days = 70;
