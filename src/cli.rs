@@ -450,6 +450,9 @@ pub struct BenchCurtoisArgs {
     /// Threads the MIP solver may use.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub threads: u32,
+    /// Random seed of every solve; runs over several seeds show how far results spread.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
     /// Print one JSON object per instance (JSON lines) instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -1,6 +1,6 @@
 //! Runs Curtois & Qu instances and prints the benchmark table.
 //!
-//! `cargo run --release -p rota-solver --example bench_curtois -- <dir> [secs] [1,2,3] [threads]`
+//! `cargo run --release -p rota-solver --example bench_curtois -- <dir> [secs] [1,2,3] [threads] [seed]`
 
 use std::time::Duration;
 
@@ -12,9 +12,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let dir = args
         .get(1)
-        .ok_or("usage: bench_curtois <dir> [secs] [instances] [threads]")?;
+        .ok_or("usage: bench_curtois <dir> [secs] [instances] [threads] [seed]")?;
     let secs: f64 = args.get(2).map_or(Ok(60.0), |s| s.parse())?;
     let threads: u32 = args.get(4).map_or(Ok(2), |s| s.parse())?;
+    let seed: u64 = args.get(5).map_or(Ok(0), |s| s.parse())?;
     let best = parse_best_known(
         &std::fs::read_to_string(format!("{dir}/best_known.tsv")).unwrap_or_default(),
     )?;
@@ -47,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let options = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
             threads,
+            seed,
             progress,
             ..SolveOptions::default()
         };

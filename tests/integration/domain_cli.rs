@@ -77,6 +77,8 @@ fn bench_curtois_prints_a_table_against_the_best_known() {
         dir.path().to_str().expect("utf-8"),
         "--time-limit",
         "120",
+        "--seed",
+        "3",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
