@@ -172,13 +172,9 @@ struct ColGen<'a> {
 
 /// The master's entries of pooled rota `c`: its person's convexity row and its cover rows.
 fn entries(rates: &Rates<'_>, c: &Column, conv: &[Row], cov: &[Row]) -> Vec<(Row, f64)> {
-    let mut out = vec![(conv[c.staff], 1.0)];
-    for (d, x) in c.row.iter().enumerate() {
-        if let Some(s) = x {
-            out.extend(rates.covers[c.staff][d][*s].iter().map(|&i| (cov[i], 1.0)));
-        }
-    }
-    out
+    std::iter::once((conv[c.staff], 1.0))
+        .chain(rates.cover_rows(c.staff, &c.row).map(|i| (cov[i], 1.0)))
+        .collect()
 }
 
 impl<'a> ColGen<'a> {

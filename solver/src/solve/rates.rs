@@ -10,7 +10,7 @@ use crate::model::Problem;
 pub(super) struct Rates<'a> {
     pub p: &'a Problem,
     /// Cover rows (indices into `p.cover`) that person `e` working `s` on `d` counts towards.
-    pub covers: Vec<Vec<Vec<Vec<usize>>>>,
+    covers: Vec<Vec<Vec<Vec<usize>>>>,
     /// Request penalty of person `e` working `s` on `d`, less what not working it would cost;
     /// and each person's penalty for working nothing at all.
     request: Vec<Vec<Vec<f64>>>,
@@ -68,6 +68,18 @@ impl<'a> Rates<'a> {
             barred,
             no_rest,
         }
+    }
+
+    /// The cover rows person `e` working `row` counts towards, once per shift worked.
+    pub fn cover_rows<'r>(
+        &'r self,
+        e: usize,
+        row: &'r [Option<usize>],
+    ) -> impl Iterator<Item = usize> + 'r {
+        row.iter()
+            .enumerate()
+            .filter_map(|(d, x)| x.map(|s| (d, s)))
+            .flat_map(move |(d, s)| self.covers[e][d][s].iter().copied())
     }
 
     /// The request penalties of person `e` working `row`.

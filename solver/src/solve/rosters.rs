@@ -7,7 +7,8 @@
 //! and its use of the counted resources (shifts of each type whose limit can bind, weekends).
 //! Labels with the same run and minutes whose last shifts allow the same next shifts compete:
 //! one with no more cost and no more of any resource dominates. Used as the pricing problem of
-//! column generation, where the costs are the request penalties less the cover rows' duals.
+//! column generation, where the costs are the request penalties less the cover rows' duals,
+//! and by the row re-optimisation, where they are what a shift is worth against the others.
 
 use std::collections::HashMap;
 use std::time::Instant;

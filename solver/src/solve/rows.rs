@@ -129,12 +129,8 @@ fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> Vec<f
 
 /// Adds `by` to the count of every cover row person `e`'s `row` counts towards.
 fn count(rates: &Rates<'_>, counts: &mut [i64], e: usize, row: &[Option<usize>], by: i64) {
-    for (d, x) in row.iter().enumerate() {
-        if let Some(s) = x {
-            for &i in &rates.covers[e][d][*s] {
-                counts[i] += by;
-            }
-        }
+    for i in rates.cover_rows(e, row) {
+        counts[i] += by;
     }
 }
 
