@@ -12,6 +12,7 @@
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 use highs::HighsModelStatus;
+use std::sync::OnceLock;
 
 mod rows;
 
@@ -269,10 +270,23 @@ impl Builder<'_> {
 }
 
 /// Applies `o` to a HiGHS MIP, quiet.
-pub(crate) fn configure(m: &mut highs::Model, o: RunOptions) {
+/// HiGHS keeps one thread scheduler per process, sized by the first model solved; a later
+/// model asking for another size fails at once ("scheduler has already been initialized"),
+/// which would silently cost a run with other options its MIPs. So every model asks for the
+/// size the process's first one did.
+static SCHEDULER_THREADS: OnceLock<i32> = OnceLock::new();
+
+/// Silences HiGHS and sets its thread count: `wanted` for the process's first model, the
+/// first model's count for every later one.
+pub(crate) fn quiet(m: &mut highs::Model, wanted: u32) {
     m.make_quiet();
+    let threads = *SCHEDULER_THREADS.get_or_init(|| wanted.max(1) as i32);
+    m.set_option("threads", threads);
+}
+
+pub(crate) fn configure(m: &mut highs::Model, o: RunOptions) {
+    quiet(m, o.threads);
     m.set_option("time_limit", o.time_limit.max(0.01));
-    m.set_option("threads", o.threads.max(1) as i32);
     m.set_option("random_seed", (o.seed % i32::MAX as u32) as i32);
     m.set_option("mip_rel_gap", o.rel_gap.max(0.0));
     if let Some(n) = o.max_nodes {

@@ -12,7 +12,7 @@ use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 use super::rates::Rates;
 use super::rosters::{Cheapest, cheapest};
 use super::{Ctx, SolveError, best_bound, checked, proves};
-use crate::mip::{configure, has_solution};
+use crate::mip::{configure, has_solution, quiet};
 use crate::model::{Assignment, Problem};
 use crate::validate::{Validation, cover_counts};
 
@@ -216,7 +216,7 @@ impl<'a> ColGen<'a> {
     }
 
     /// The master's rows and slack columns; the rotas are added by the caller.
-    fn master(&self) -> Option<(Model, Vec<Row>, Vec<Row>)> {
+    fn master(&self, threads: u32) -> Option<(Model, Vec<Row>, Vec<Row>)> {
         let p = self.p;
         let mut cp = ColProblem::default();
         let conv: Vec<Row> = p.staff.iter().map(|_| cp.add_row(1.0..=1.0)).collect();
@@ -235,14 +235,14 @@ impl<'a> ColGen<'a> {
         // HiGHS rejects only NaN data, which a checked problem cannot hold.
         let mut m = Model::try_new(cp).ok()?;
         m.set_sense(Sense::Minimise);
-        m.make_quiet();
+        quiet(&mut m, threads);
         Some((m, conv, cov))
     }
 
     /// Builds the master LP over the pool, once.
-    fn lp(&mut self) -> Option<&mut Lp> {
+    fn lp(&mut self, threads: u32) -> Option<&mut Lp> {
         if self.lp.is_none() {
-            let (model, conv, cov) = self.master()?;
+            let (model, conv, cov) = self.master(threads)?;
             let mut lp = Lp {
                 model: Some(model),
                 conv,
@@ -263,7 +263,7 @@ impl<'a> ColGen<'a> {
         let threads = cx.o.threads.clamp(1, 8) as usize;
         let skip = 2 * self.p.cover.len();
         let staff = self.p.staff.len();
-        let lp = self.lp()?;
+        let lp = self.lp(cx.o.threads)?;
         let model = lp.model.take()?;
         // No time limit on the LP: HiGHS counts it from the model's creation, across solves,
         // and the master's LPs take milliseconds; the pricing below keeps the deadline.
@@ -568,7 +568,7 @@ impl<'a> ColGen<'a> {
         limit: f64,
     ) -> Result<(), SolveError> {
         let p = self.p;
-        let Some((mut model, conv, cov)) = self.master() else {
+        let Some((mut model, conv, cov)) = self.master(cx.o.threads) else {
             return Ok(());
         };
         for c in &self.pool {

@@ -1,12 +1,20 @@
 //! The first rota, person by person: all hard rules bind one person at a time and only cover
 //! ties people together, so a rota exists exactly when each person has one on their own. Each
-//! person is solved against the cover left by the people before them.
+//! person is solved against the cover left by the people before them: by the labelling of
+//! [`super::rosters`] (their best row under every hard rule, in milliseconds), or by a MIP
+//! when the labelling finds none within its caps (which also proves when there is none).
+
+use std::time::{Duration, Instant};
 
 use highs::HighsModelStatus;
 
+use super::rates::Rates;
+use super::rosters::cheapest;
+use super::rows::{DAY_CAP, LABEL_CAP, against, count};
 use super::{Ctx, SolveError};
 use crate::mip::{self, Mode};
 use crate::model::{Assignment, Problem};
+use crate::validate::cover_counts;
 
 pub(super) enum Construction {
     Done(Assignment),
@@ -20,6 +28,10 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
     // Each person gets a share of a third of the time; who gets no rota in their share is
     // solved for feasibility alone.
     let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
+    let rates = Rates::new(p);
+    let mut counts = cover_counts(p, &a);
+    let free_row = vec![None; p.days];
+    let mut labelling = true;
     for e in 0..p.staff.len() {
         if cx.stopped() {
             return Ok(Construction::Stopped);
@@ -30,6 +42,21 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
                 e + 1,
                 p.staff.len()
             ));
+        }
+        if labelling {
+            let costs = rates.costs(e, &against(&rates, &a, &counts, e), &free_row);
+            let began = Instant::now();
+            let stop = began + Duration::from_secs_f64(share.min(cx.remaining()));
+            let found = cheapest(p, e, &costs, 1, LABEL_CAP, DAY_CAP, stop);
+            // Labels outgrow a person's share on long horizons with many shift types
+            // (Instance24: seconds a person); the MIP is faster there.
+            labelling = Instant::now() < stop;
+            if let Some((_, row)) = found.rotas.into_iter().next() {
+                count(&rates, &mut counts, e, &a.shifts[e], -1);
+                count(&rates, &mut counts, e, &row, 1);
+                a.shifts[e] = row;
+                continue;
+            }
         }
         let mut free = vec![vec![false; p.days]; p.staff.len()];
         free[e] = vec![true; p.days];
@@ -64,7 +91,10 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
         }
         match (r.status, r.assignment) {
-            (_, Some(next)) => a = next,
+            (_, Some(next)) => {
+                a = next;
+                counts = cover_counts(p, &a);
+            }
             (HighsModelStatus::Infeasible, None) => infeasible.push(e),
             _ => return Ok(Construction::Stopped),
         }
@@ -105,4 +135,43 @@ fn single_types(p: &Problem, a: &Assignment, e: usize) -> Vec<usize> {
         .collect();
     types.sort_by_key(|&s| (std::cmp::Reverse(deficit[s]), s));
     types
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{ctx, problems};
+    use super::super::rows::cost;
+    use super::*;
+    use crate::SolveOptions;
+    use crate::validate::validate;
+
+    #[test]
+    fn each_person_gets_their_cheapest_row_against_the_people_before_them() {
+        for p in problems() {
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            let Ok(Construction::Done(a)) = construct(&cx, Assignment::empty(&p)) else {
+                panic!("the fixture has a first rota");
+            };
+            assert!(validate(&p, &a).is_valid());
+            // Replay: person e against the rows of 0..e, everyone after still off. The
+            // fixtures' labellings never reach the caps, so an uncapped labelling is exact.
+            let rates = Rates::new(&p);
+            let mut before = Assignment::empty(&p);
+            let free = vec![None; p.days];
+            for e in 0..p.staff.len() {
+                let counts = cover_counts(&p, &before);
+                let costs = rates.costs(e, &against(&rates, &before, &counts, e), &free);
+                let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, cx.deadline);
+                assert!(exact.exact);
+                let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
+                let own = cost(&costs, &a.shifts[e]);
+                assert!(
+                    (own - cheapest_cost).abs() < 1e-6,
+                    "person {e}: row costs {own}, cheapest {cheapest_cost}"
+                );
+                before.shifts[e] = a.shifts[e].clone();
+            }
+        }
+    }
 }

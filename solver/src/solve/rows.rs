@@ -17,8 +17,8 @@ use crate::validate::{Validation, cover_counts};
 
 /// The labelling's caps here: a heuristic pricing is enough, since a row is taken only when
 /// it is cheaper than the person's current one.
-const LABEL_CAP: usize = 16;
-const DAY_CAP: usize = 4_000;
+pub(super) const LABEL_CAP: usize = 16;
+pub(super) const DAY_CAP: usize = 4_000;
 /// A row must be cheaper by more than this to be taken.
 const EPS: f64 = 1e-6;
 
@@ -110,7 +110,7 @@ fn price(
 
 /// What one more of person `e` is worth on each cover row, the rest of the rota as it is:
 /// the under weight where the others leave it short, less the over weight where they do not.
-fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> Vec<f64> {
+pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> Vec<f64> {
     let p = rates.p;
     let mut others = counts.to_vec();
     count(rates, &mut others, e, &a.shifts[e], -1);
@@ -128,14 +128,20 @@ fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> Vec<f
 }
 
 /// Adds `by` to the count of every cover row person `e`'s `row` counts towards.
-fn count(rates: &Rates<'_>, counts: &mut [i64], e: usize, row: &[Option<usize>], by: i64) {
+pub(super) fn count(
+    rates: &Rates<'_>,
+    counts: &mut [i64],
+    e: usize,
+    row: &[Option<usize>],
+    by: i64,
+) {
     for i in rates.cover_rows(e, row) {
         counts[i] += by;
     }
 }
 
 /// A row's cost under cell costs.
-fn cost(costs: &CellCosts, row: &[Option<usize>]) -> f64 {
+pub(super) fn cost(costs: &CellCosts, row: &[Option<usize>]) -> f64 {
     row.iter()
         .enumerate()
         .map(|(d, x)| x.map_or(costs.off[d], |s| costs.work[d][s]))

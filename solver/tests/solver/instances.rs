@@ -19,6 +19,23 @@ fn instance1_is_solved_to_its_published_optimum_607() {
 }
 
 #[test]
+fn solves_on_other_thread_counts_in_one_process_both_prove_the_optimum() {
+    // HiGHS sizes one thread scheduler per process: a later model asking for another size
+    // used to fail at once, which left a one-thread solve after a two-thread one unproven.
+    let p = parse_curtois(include_str!("../fixtures/Instance1.txt")).expect("parses");
+    for threads in [2, 1] {
+        let o = SolveOptions {
+            time_limit: Duration::from_secs(120),
+            threads,
+            ..SolveOptions::default()
+        };
+        let s = solve(&p, &o).expect("solves");
+        assert_eq!(s.status, Status::Optimal, "on {threads} threads");
+        assert_eq!(s.objective(), Some(607), "on {threads} threads");
+    }
+}
+
+#[test]
 fn the_same_options_give_the_same_rota() {
     let p = parse_curtois(include_str!("../fixtures/Instance2.txt")).expect("parses");
     let o = SolveOptions {
