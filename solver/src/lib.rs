@@ -10,13 +10,13 @@
 //! How a solve runs: a first rota person by person (a rota exists iff every person has one,
 //! since only cover ties people together), each person's best row against those before them
 //! found by a labelling algorithm, or by a MIP where that outgrows the person's share of time
-//! or finds none (the MIP also proves when a person has no rota at all); then, for horizons up to nine weeks, column
-//! generation over whole rotas per person (a master LP against the cover rows, each person's
-//! cheapest rota under its duals found by the same labelling), whose Lagrangian bound is
-//! the proof of optimality or the reported bound, and a dive through its LP for a rota (fixing
-//! the (person, day) cells the LP is surest of and pricing again under them) — longer
-//! horizons instead re-solve each person's whole row by the same labelling against the rest
-//! of the rota, pass after pass, while that pays; then for small
+//! or finds none (the MIP also proves when a person has no rota at all); then, for horizons
+//! up to nine weeks, column generation over whole rotas per person (a master LP against the
+//! cover rows, each person's cheapest rota under its duals found by the same labelling),
+//! whose Lagrangian bound is the proof of optimality or the reported bound, and a dive
+//! through its LP for a rota (fixing the (person, day) cells the LP is surest of and pricing
+//! again under them) — longer horizons instead re-solve each person's whole row by the same
+//! labelling against the rest of the rota, pass after pass, while that pays; then for small
 //! models the whole MIP warm-started from the best rota, and a large-neighbourhood search that
 //! re-optimises windows of staff × days, until the rota meets the bound or the time is up.
 //! Every rota returned has passed [`validate`]. The deadline is

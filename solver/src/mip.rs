@@ -269,7 +269,6 @@ impl Builder<'_> {
     }
 }
 
-/// Applies `o` to a HiGHS MIP, quiet.
 /// HiGHS keeps one thread scheduler per process, sized by the first model solved; a later
 /// model asking for another size fails at once ("scheduler has already been initialized"),
 /// which would silently cost a run with other options its MIPs. So every model asks for the
@@ -284,6 +283,7 @@ pub(crate) fn quiet(m: &mut highs::Model, wanted: u32) {
     m.set_option("threads", threads);
 }
 
+/// Applies `o` to a HiGHS MIP, quiet.
 pub(crate) fn configure(m: &mut highs::Model, o: RunOptions) {
     quiet(m, o.threads);
     m.set_option("time_limit", o.time_limit.max(0.01));

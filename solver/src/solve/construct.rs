@@ -2,7 +2,8 @@
 //! ties people together, so a rota exists exactly when each person has one on their own. Each
 //! person is solved against the cover left by the people before them: by the labelling of
 //! [`super::rosters`] (their best row under every hard rule, in milliseconds), or by a MIP
-//! when the labelling finds none within its caps (which also proves when there is none).
+//! when the labelling finds none within its caps or outgrows the person's share of the time
+//! (the MIP also proves when a person has no rota at all).
 
 use std::time::{Duration, Instant};
 
