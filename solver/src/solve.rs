@@ -405,6 +405,16 @@ mod fixtures {
         .collect()
     }
 
+    /// The first rota of the context's problem, checked valid.
+    pub(super) fn first_rota(cx: &Ctx<'_>) -> (Assignment, Validation) {
+        let Ok(Construction::Done(a)) = construct(cx, Assignment::empty(cx.p)) else {
+            panic!("the fixture has a first rota");
+        };
+        let v = validate(cx.p, &a);
+        assert!(v.is_valid());
+        (a, v)
+    }
+
     /// A context with ten minutes to go.
     pub(super) fn ctx<'a>(p: &'a Problem, o: &'a SolveOptions) -> Ctx<'a> {
         let start = Instant::now();

@@ -11,7 +11,7 @@ use highs::HighsModelStatus;
 
 use super::rates::Rates;
 use super::rosters::cheapest;
-use super::rows::{DAY_CAP, LABEL_CAP, against, count};
+use super::rows::{DAY_CAP, LABEL_CAP, against, place};
 use super::{Ctx, SolveError};
 use crate::mip::{self, Mode};
 use crate::model::{Assignment, Problem};
@@ -31,7 +31,6 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
     let share = (cx.remaining() * 0.3 / p.staff.len().max(1) as f64).max(0.05);
     let rates = Rates::new(p);
     let mut counts = cover_counts(p, &a);
-    let free_row = vec![None; p.days];
     let mut labelling = true;
     for e in 0..p.staff.len() {
         if cx.stopped() {
@@ -45,7 +44,7 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             ));
         }
         if labelling {
-            let costs = rates.costs(e, &against(&rates, &a, &counts, e), &free_row);
+            let costs = against(&rates, &a, &counts, e);
             let began = Instant::now();
             let stop = began + Duration::from_secs_f64(share.min(cx.remaining()));
             let found = cheapest(p, e, &costs, 1, LABEL_CAP, DAY_CAP, stop);
@@ -53,9 +52,7 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             // (Instance24: seconds a person); the MIP is faster there.
             labelling = Instant::now() < stop;
             if let Some((_, row)) = found.rotas.into_iter().next() {
-                count(&rates, &mut counts, e, &a.shifts[e], -1);
-                count(&rates, &mut counts, e, &row, 1);
-                a.shifts[e] = row;
+                place(&rates, &mut a, &mut counts, e, row);
                 continue;
             }
         }
@@ -140,29 +137,24 @@ fn single_types(p: &Problem, a: &Assignment, e: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{ctx, problems};
+    use super::super::fixtures::{ctx, first_rota, problems};
     use super::super::rows::cost;
     use super::*;
     use crate::SolveOptions;
-    use crate::validate::validate;
 
     #[test]
     fn each_person_gets_their_cheapest_row_against_the_people_before_them() {
         for p in problems() {
             let o = SolveOptions::default();
             let cx = ctx(&p, &o);
-            let Ok(Construction::Done(a)) = construct(&cx, Assignment::empty(&p)) else {
-                panic!("the fixture has a first rota");
-            };
-            assert!(validate(&p, &a).is_valid());
+            let (a, _) = first_rota(&cx);
             // Replay: person e against the rows of 0..e, everyone after still off. The
             // fixtures' labellings never reach the caps, so an uncapped labelling is exact.
             let rates = Rates::new(&p);
             let mut before = Assignment::empty(&p);
-            let free = vec![None; p.days];
             for e in 0..p.staff.len() {
                 let counts = cover_counts(&p, &before);
-                let costs = rates.costs(e, &against(&rates, &before, &counts, e), &free);
+                let costs = against(&rates, &before, &counts, e);
                 let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, cx.deadline);
                 assert!(exact.exact);
                 let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);

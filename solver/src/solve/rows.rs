@@ -64,11 +64,9 @@ fn improve(
     // the others' changes left.
     let mut changed = false;
     for (e, row) in price(rates, &a, &counts, people, stop) {
-        let costs = rates.costs(e, &against(rates, &a, &counts, e), &vec![None; p.days]);
+        let costs = against(rates, &a, &counts, e);
         if cost(&costs, &row) < cost(&costs, &a.shifts[e]) - EPS {
-            count(rates, &mut counts, e, &a.shifts[e], -1);
-            count(rates, &mut counts, e, &row, 1);
-            a.shifts[e] = row;
+            place(rates, &mut a, &mut counts, e, row);
             changed = true;
         }
     }
@@ -87,14 +85,12 @@ fn price(
     people: &[usize],
     stop: Instant,
 ) -> Vec<(usize, Vec<Option<usize>>)> {
-    let free = vec![None; rates.p.days];
     std::thread::scope(|scope| {
         let handles: Vec<_> = people
             .iter()
             .map(|&e| {
-                let free = &free;
                 scope.spawn(move || {
-                    let costs = rates.costs(e, &against(rates, a, counts, e), free);
+                    let costs = against(rates, a, counts, e);
                     let found = cheapest(rates.p, e, &costs, 1, LABEL_CAP, DAY_CAP, stop);
                     found.rotas.into_iter().next().map(|(_, row)| (e, row))
                 })
@@ -108,13 +104,15 @@ fn price(
     })
 }
 
-/// What one more of person `e` is worth on each cover row, the rest of the rota as it is:
-/// the under weight where the others leave it short, less the over weight where they do not.
-pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> Vec<f64> {
+/// Person `e`'s cell costs with the rest of the rota as it is: on each cover row, one more of
+/// them is worth the under weight where the others leave it short, less the over weight where
+/// they do not.
+pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> CellCosts {
     let p = rates.p;
     let mut others = counts.to_vec();
     count(rates, &mut others, e, &a.shifts[e], -1);
-    p.cover
+    let worth: Vec<f64> = p
+        .cover
         .iter()
         .zip(&others)
         .map(|(c, &k)| {
@@ -124,17 +122,25 @@ pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usiz
                 -(c.over_weight as f64)
             }
         })
-        .collect()
+        .collect();
+    rates.costs(e, &worth, &vec![None; p.days])
+}
+
+/// Gives person `e` the row `row` in `a`, keeping `counts` (the cover counts of `a`) up to date.
+pub(super) fn place(
+    rates: &Rates<'_>,
+    a: &mut Assignment,
+    counts: &mut [i64],
+    e: usize,
+    row: Vec<Option<usize>>,
+) {
+    count(rates, counts, e, &a.shifts[e], -1);
+    count(rates, counts, e, &row, 1);
+    a.shifts[e] = row;
 }
 
 /// Adds `by` to the count of every cover row person `e`'s `row` counts towards.
-pub(super) fn count(
-    rates: &Rates<'_>,
-    counts: &mut [i64],
-    e: usize,
-    row: &[Option<usize>],
-    by: i64,
-) {
+fn count(rates: &Rates<'_>, counts: &mut [i64], e: usize, row: &[Option<usize>], by: i64) {
     for i in rates.cover_rows(e, row) {
         counts[i] += by;
     }
@@ -150,20 +156,9 @@ pub(super) fn cost(costs: &CellCosts, row: &[Option<usize>]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{ctx, problems};
+    use super::super::fixtures::{ctx, first_rota, problems};
     use super::*;
     use crate::SolveOptions;
-    use crate::solve::construct::{Construction, construct};
-    use crate::validate::validate;
-
-    fn first_rota(cx: &Ctx<'_>) -> (Assignment, Validation) {
-        let Ok(Construction::Done(a)) = construct(cx, Assignment::empty(cx.p)) else {
-            panic!("the fixture has a first rota");
-        };
-        let v = validate(cx.p, &a);
-        assert!(v.is_valid());
-        (a, v)
-    }
 
     #[test]
     fn a_row_moves_the_objective_by_its_own_cost_and_ends_the_best_for_its_person() {
@@ -176,11 +171,7 @@ mod tests {
             let far = cx.deadline;
             for e in 0..p.staff.len() {
                 let counts = cover_counts(&p, &best.0);
-                let costs = rates.costs(
-                    e,
-                    &against(&rates, &best.0, &counts, e),
-                    &vec![None; p.days],
-                );
+                let costs = against(&rates, &best.0, &counts, e);
                 let (before, old) = (best.1.objective(), cost(&costs, &best.0.shifts[e]));
                 improve(&cx, &rates, &mut best, &[e], far).expect("improves");
                 // Separable by cell: the rota's objective moved by exactly what the row's
@@ -217,11 +208,7 @@ mod tests {
             let counts = cover_counts(&p, &best.0);
             let far = cx.deadline;
             for e in 0..p.staff.len() {
-                let costs = rates.costs(
-                    e,
-                    &against(&rates, &best.0, &counts, e),
-                    &vec![None; p.days],
-                );
+                let costs = against(&rates, &best.0, &counts, e);
                 let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, far);
                 let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
                 let own = cost(&costs, &best.0.shifts[e]);
