@@ -693,6 +693,9 @@ mod tests {
                 v.objective() as f64 >= bound.ceil(),
                 "below the proven bound"
             );
+            // What the repairs on the way kept is a valid rota too, and no better than proven.
+            assert!(best.1.is_valid());
+            assert!(best.1.objective() as f64 >= bound.ceil());
             let fixed = cg.cells.iter().flatten().filter(|c| c.is_some()).count();
             dived += usize::from(fixed > 0);
             for (e, row) in cg.cells.iter().enumerate() {
