@@ -16,9 +16,8 @@
 //! whose Lagrangian bound is the proof of optimality or the reported bound, and a dive
 //! through its LP for a rota (fixing the (person, day) cells the LP is surest of and pricing
 //! again under them; once few cells are fractional, a sub-MIP re-solves them with the rest
-//! held) — longer horizons, and those whose first round of pricing outgrows its time, instead
-//! re-solve each person's whole row by the same labelling against the rest of the rota, pass
-//! after pass, while that pays; then for small
+//! held) — longer horizons instead re-solve each person's whole row by the same labelling
+//! against the rest of the rota, pass after pass, while that pays; then for small
 //! models the whole MIP warm-started from the best rota, and a large-neighbourhood search that
 //! re-optimises windows of staff × days, until the rota meets the bound or the time is up.
 //! Every rota returned has passed [`validate`]. The deadline is

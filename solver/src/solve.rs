@@ -145,7 +145,7 @@ const BOUND_MAX: usize = 20_000;
 const BOUND_SHARE: f64 = 0.15;
 const BOUND_SECS: f64 = 20.0;
 /// Share of the time left that whole rows may be re-optimised for, on horizons too long for
-/// column generation or where it gave up.
+/// column generation.
 const ROWS_SHARE: f64 = 0.1;
 
 /// Column generation runs on horizons up to nine weeks (beyond, one person's labels outgrow
@@ -251,13 +251,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     let mut proven = false;
     let mut rng = SplitMix::new(o.seed);
     if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
-        match colgen::search(&cx, &mut best)? {
-            Ok(b) => bound = b,
-            Err(colgen::Abandoned) => {
-                cx.progress("re-optimising whole rows");
-                rows::reoptimise(&cx, &mut best, &mut rng, cx.remaining() * ROWS_SHARE)?;
-            }
-        }
+        bound = colgen::search(&cx, &mut best)?;
         proven = proves(bound, best.1.objective());
     } else if !cx.stopped() {
         // Without column generation no other move changes a whole row at once.

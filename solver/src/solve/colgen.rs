@@ -134,17 +134,17 @@ struct Outcome {
 pub(super) fn search(
     cx: &Ctx<'_>,
     best: &mut (Assignment, Validation),
-) -> Result<Result<Option<f64>, Abandoned>, SolveError> {
+) -> Result<Option<f64>, SolveError> {
     cx.progress("column generation");
     let mut cg = ColGen::new(cx.p);
     cg.add_rota(&best.0);
     let out = cg.run(cx, best.1.objective(), cx.remaining() * COLGEN_SHARE);
     if out.abandoned {
         cx.progress("column generation: too slow for the time given, left to the search");
-        return Ok(Err(Abandoned));
+        return Ok(None);
     }
     if proves(out.bound, best.1.objective()) {
-        return Ok(Ok(out.bound));
+        return Ok(out.bound);
     }
     // The dive prices as it goes, so an LP that has not converged (Instance14's) is still
     // a good start for it.
@@ -158,11 +158,8 @@ pub(super) fn search(
         cx.progress("solving the master over the generated rotas");
         cg.integer(cx, best, cx.remaining() * MASTER_TIME)?;
     }
-    Ok(Ok(out.bound))
+    Ok(out.bound)
 }
-
-/// Column generation gave up: its first round alone outgrew its share of the time.
-pub(super) struct Abandoned;
 
 /// The columns generated so far and the master they enter.
 struct ColGen<'a> {
