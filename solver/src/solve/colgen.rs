@@ -410,28 +410,31 @@ impl<'a> ColGen<'a> {
                 return Ok(None);
             };
             let heaviest = self.heaviest(&lambda);
-            let Some(rota) = self.rota(&heaviest) else {
-                return Ok(None);
-            };
             let integral = heaviest
                 .iter()
                 .all(|h| h.is_some_and(|(x, _)| x > 1.0 - INTEGRAL));
             let fractional = self.fractional(&lambda, &heaviest);
-            let ended = integral || fractional.is_empty() || Instant::now() >= stop || cx.stopped();
+            let n = fractional.len();
+            let ended = integral || n == 0 || Instant::now() >= stop || cx.stopped();
             // Once few enough cells are fractional, HiGHS re-solves them with every other cell
             // held as the heaviest rotas have it: rounding those rotas alone loses a cover slot
             // or two whenever the fixings have parted the LP from an integer rota (Instance8
             // and 14 ended 100–400 above the LP that way when the time ran out).
-            let open = fractional.len();
-            if open <= REPAIR_CELLS && (open < repaired || ended) && !cx.stopped() {
-                repaired = open;
-                if let Some((a, v)) = self.repair(cx, &rota, &fractional)? {
-                    cx.progress(&format!("dive repaired: {}", v.objective()));
-                    cx.keep(best, a, v);
+            let repair = n <= REPAIR_CELLS && (n < repaired || ended) && !cx.stopped();
+            if repair || ended {
+                let Some(rota) = self.rota(&heaviest) else {
+                    return Ok(None);
+                };
+                if repair {
+                    repaired = n;
+                    if let Some((a, v)) = self.repair(cx, &rota, &fractional)? {
+                        cx.progress(&format!("dive repaired: {}", v.objective()));
+                        cx.keep(best, a, v);
+                    }
                 }
-            }
-            if ended {
-                return Ok(Some(rota));
+                if ended {
+                    return Ok(Some(rota));
+                }
             }
             // As few cells per step as the time allows (each step moves the LP less), judged
             // by the slower of the average and the last step, and at most a quarter of them;
@@ -442,7 +445,6 @@ impl<'a> ColGen<'a> {
             let per_step = (begun.elapsed().as_secs_f64() / f64::from(steps)).max(last);
             let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
             let affordable = (left / per_step.max(1e-3)).max(1.0);
-            let n = fractional.len();
             let sure = fractional.iter().filter(|c| c.sure >= DIVE_SURE).count();
             let take = ((n as f64 / affordable).ceil() as usize)
                 .max(n.div_ceil(DIVE_MIN_SHARE).min(sure))
