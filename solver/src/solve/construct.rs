@@ -56,45 +56,13 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
                 continue;
             }
         }
-        let mut free = vec![vec![false; p.days]; p.staff.len()];
-        free[e] = vec![true; p.days];
-        // No relative gap here: the person's objective carries every missing cover slot of
-        // the horizon, so even 2 % of it would leave many slots they could fill.
-        let quick = cx.run_opts(share);
-        // First try the person on one shift type only (the one most short of cover): a model
-        // a shift-count times smaller, and valid for the real rules since it only adds limits.
-        // Failing that, any rota on each other single type in turn.
-        let types = single_types(p, &a, e);
-        let sure = cx.run_opts(share.max(1.0));
-        let tries = types
-            .iter()
-            .take(1)
-            .map(|&s| (Mode::Optimise, quick, s))
-            .chain(types.iter().take(4).map(|&s| (Mode::Feasibility, sure, s)));
-        let mut r = None;
-        for (mode, o, s) in tries {
-            let t = mip::build_with(p, &a, &free, mode, Some((e, s))).run(o, false);
-            if t.assignment.is_some() {
-                r = Some(t);
-                break;
-            }
-        }
-        // Only the full model's verdict proves that the person has no rota at all.
-        let mut r = match r {
-            Some(r) => r,
-            None => mip::build(p, &a, &free, Mode::Optimise).run(quick, false),
-        };
-        if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
-            let patient = cx.run_opts(cx.remaining());
-            r = mip::build(p, &a, &free, Mode::Feasibility).run(patient, false);
-        }
-        match (r.status, r.assignment) {
-            (_, Some(next)) => {
+        match by_mip(cx, &a, e, share) {
+            Person::Row(next) => {
                 a = next;
                 counts = cover_counts(p, &a);
             }
-            (HighsModelStatus::Infeasible, None) => infeasible.push(e),
-            _ => return Ok(Construction::Stopped),
+            Person::Infeasible => infeasible.push(e),
+            Person::Stopped => return Ok(Construction::Stopped),
         }
     }
     Ok(if infeasible.is_empty() {
@@ -102,6 +70,59 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
     } else {
         Construction::Infeasible(infeasible)
     })
+}
+
+/// What the MIP made of one person.
+enum Person {
+    /// The rota with the person's row filled in.
+    Row(Assignment),
+    /// HiGHS proved that the person has no rota at all.
+    Infeasible,
+    /// The time ran out first.
+    Stopped,
+}
+
+/// Person `e`'s cheapest row against the rest of `a`, by a MIP with only that row free,
+/// given `share` seconds (more to prove that none exists).
+fn by_mip(cx: &Ctx<'_>, a: &Assignment, e: usize, share: f64) -> Person {
+    let p = cx.p;
+    let mut free = vec![vec![false; p.days]; p.staff.len()];
+    free[e] = vec![true; p.days];
+    // No relative gap here: the person's objective carries every missing cover slot of
+    // the horizon, so even 2 % of it would leave many slots they could fill.
+    let quick = cx.run_opts(share);
+    // First try the person on one shift type only (the one most short of cover): a model
+    // a shift-count times smaller, and valid for the real rules since it only adds limits.
+    // Failing that, any rota on each other single type in turn.
+    let types = single_types(p, a, e);
+    let sure = cx.run_opts(share.max(1.0));
+    let tries = types
+        .iter()
+        .take(1)
+        .map(|&s| (Mode::Optimise, quick, s))
+        .chain(types.iter().take(4).map(|&s| (Mode::Feasibility, sure, s)));
+    let mut r = None;
+    for (mode, o, s) in tries {
+        let t = mip::build_with(p, a, &free, mode, Some((e, s))).run(o, false);
+        if t.assignment.is_some() {
+            r = Some(t);
+            break;
+        }
+    }
+    // Only the full model's verdict proves that the person has no rota at all.
+    let mut r = match r {
+        Some(r) => r,
+        None => mip::build(p, a, &free, Mode::Optimise).run(quick, false),
+    };
+    if r.assignment.is_none() && r.status != HighsModelStatus::Infeasible {
+        let patient = cx.run_opts(cx.remaining());
+        r = mip::build(p, a, &free, Mode::Feasibility).run(patient, false);
+    }
+    match (r.status, r.assignment) {
+        (_, Some(next)) => Person::Row(next),
+        (HighsModelStatus::Infeasible, None) => Person::Infeasible,
+        _ => Person::Stopped,
+    }
 }
 
 /// The allowed shift types that alone can give person `e` their minimum minutes, most cover
@@ -141,30 +162,75 @@ mod tests {
     use super::super::rows::cost;
     use super::*;
     use crate::SolveOptions;
+    use crate::validate::validate;
+
+    /// Asserts that `row` costs what person `e`'s cheapest row costs against `before`. The
+    /// fixtures' labellings never reach the caps, so an uncapped labelling is exact.
+    fn assert_cheapest(p: &Problem, before: &Assignment, e: usize, row: &[Option<usize>]) {
+        let rates = Rates::new(p);
+        let counts = cover_counts(p, before);
+        let costs = against(&rates, before, &counts, e);
+        let far = Instant::now() + Duration::from_secs(600);
+        let exact = cheapest(p, e, &costs, 1, usize::MAX, usize::MAX, far);
+        assert!(exact.exact);
+        let best = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
+        let own = cost(&costs, row);
+        assert!(
+            (own - best).abs() < 1e-6,
+            "person {e}: row costs {own}, the cheapest {best}"
+        );
+    }
 
     #[test]
-    fn each_person_gets_their_cheapest_row_against_the_people_before_them() {
+    fn each_person_gets_their_cheapest_row_against_the_people_before_them_by_labelling_or_mip() {
         for p in problems() {
             let o = SolveOptions::default();
             let cx = ctx(&p, &o);
             let (a, _) = first_rota(&cx);
             // Replay: person e against the rows of 0..e, everyone after still off. The
-            // fixtures' labellings never reach the caps, so an uncapped labelling is exact.
-            let rates = Rates::new(&p);
+            // fixtures' MIPs are small enough to solve to optimality, and the MIP may change
+            // no one else.
             let mut before = Assignment::empty(&p);
             for e in 0..p.staff.len() {
-                let counts = cover_counts(&p, &before);
-                let costs = against(&rates, &before, &counts, e);
-                let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, cx.deadline);
-                assert!(exact.exact);
-                let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
-                let own = cost(&costs, &a.shifts[e]);
-                assert!(
-                    (own - cheapest_cost).abs() < 1e-6,
-                    "person {e}: row costs {own}, cheapest {cheapest_cost}"
-                );
+                assert_cheapest(&p, &before, e, &a.shifts[e]);
+                let Person::Row(next) = by_mip(&cx, &before, e, 30.0) else {
+                    panic!("person {e} has a rota");
+                };
+                for (other, row) in next.shifts.iter().enumerate() {
+                    if other != e {
+                        assert_eq!(row, &before.shifts[other], "person {other} was moved");
+                    }
+                }
+                let code = &p.staff[e].code;
+                let broken: Vec<_> = validate(&p, &next)
+                    .violations
+                    .into_iter()
+                    .filter(|v| &v.staff == code)
+                    .collect();
+                assert!(broken.is_empty(), "person {e} breaks {broken:?}");
+                assert_cheapest(&p, &before, e, &next.shifts[e]);
                 before.shifts[e] = a.shifts[e].clone();
             }
+        }
+    }
+
+    #[test]
+    fn a_person_whose_contract_no_row_can_meet_is_named_as_infeasible() {
+        for mut p in problems() {
+            // More minutes than the horizon holds.
+            let c = &mut p.staff[1].contract;
+            c.min_total_minutes = 24 * 60 * p.days as u32;
+            c.max_total_minutes = c.min_total_minutes;
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            assert!(matches!(
+                by_mip(&cx, &Assignment::empty(&p), 1, 5.0),
+                Person::Infeasible
+            ));
+            let Ok(Construction::Infeasible(staff)) = construct(&cx, Assignment::empty(&p)) else {
+                panic!("the construction names who has no rota");
+            };
+            assert_eq!(staff, vec![1]);
         }
     }
 }
