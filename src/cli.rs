@@ -321,9 +321,14 @@ pub struct SolveFileArgs {
     /// Threads the MIP solver may use.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub threads: u32,
-    /// Random seed; the same input, options and seed give the same rota.
+    /// Random seed; the same input, options and seed give the same rota when the solve ends
+    /// by a proof (a run cut by its time limit depends on how far it got).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Stop once the rota is proven within this fraction of the optimum, e.g. 0.02 for 2 %
+    /// ((objective - bound) / objective); 0 proves optimality.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub gap: f64,
     /// Print one JSON object on stdout instead of the summary.
     #[arg(long)]
     pub json: bool,
@@ -453,6 +458,10 @@ pub struct BenchCurtoisArgs {
     /// Random seed of every solve; runs over several seeds show how far results spread.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Stop each solve once its rota is proven within this fraction of the optimum, e.g.
+    /// 0.02 for 2 %; 0 proves optimality.
+    #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+    pub gap: f64,
     /// Print one JSON object per instance (JSON lines) instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -34,7 +34,9 @@ pub struct SolveOptions {
     /// Wall-clock budget. HiGHS' own limit is soft, so the solver stops starting new work at
     /// the deadline; one HiGHS run may overrun it by a little.
     pub time_limit: Duration,
-    /// Stop when (objective − bound) / objective falls below this (0 = prove optimality).
+    /// Stop once a proven bound puts the rota within this share of the optimum:
+    /// (objective − bound) / objective at most this. The status is then Feasible with that
+    /// bound and gap (Optimal only when the bound meets the objective); 0 proves optimality.
     pub relative_gap: f64,
     /// Threads HiGHS may use.
     pub threads: u32,
@@ -189,6 +191,12 @@ impl Ctx<'_> {
             *best = (a, v);
         }
     }
+    /// Whether `bound` proves a rota of `objective` optimal, or within the relative gap the
+    /// options ask for: either way the search may stop.
+    fn enough(&self, bound: Option<f64>, objective: i64) -> bool {
+        proves(bound, objective)
+            || bound.is_some_and(|b| gap(objective as f64, b.ceil()) <= self.o.relative_gap)
+    }
     fn run_opts(&self, limit: f64) -> RunOptions {
         RunOptions {
             time_limit: limit.min(self.remaining()),
@@ -252,7 +260,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     let mut rng = SplitMix::new(o.seed);
     if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
         bound = colgen::search(&cx, &mut best)?;
-        proven = proves(bound, best.1.objective());
+        proven = cx.enough(bound, best.1.objective());
     } else if !cx.stopped() {
         // Without column generation no other move changes a whole row at once.
         cx.progress("re-optimising whole rows");
@@ -292,15 +300,18 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         bound = best_bound(bound, whole);
     }
     // The search may have reached a bound found earlier.
-    proven = proven || proves(bound, best.1.objective());
+    proven = proven || cx.enough(bound, best.1.objective());
+    // Within a relative gap, a stop proves only the gap: the whole model and a whole-rota
+    // neighbourhood claim a proof only without one.
+    let optimal = proves(bound, best.1.objective()) || (proven && o.relative_gap == 0.0);
     let obj = best.1.objective() as f64;
     // A bound above the objective cannot be right; drop it rather than claim a proof.
     let bound = bound.map(f64::ceil).filter(|&b| b <= obj);
     let status = match bound {
-        _ if proven => Status::Optimal,
+        _ if optimal => Status::Optimal,
         Some(b) => Status::Feasible {
             bound: Some(b),
-            gap: Some((obj - b) / obj.abs().max(1.0)),
+            gap: Some(gap(obj, b)),
         },
         None => Status::Feasible {
             bound: None,
@@ -315,6 +326,11 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
 /// integral, so the bound rounded up suffices).
 fn proves(bound: Option<f64>, objective: i64) -> bool {
     bound.is_some_and(|b| b.ceil() >= objective as f64 - 0.5)
+}
+
+/// The relative gap between a rota's objective and a lower bound.
+fn gap(objective: f64, bound: f64) -> f64 {
+    (objective - bound) / objective.abs().max(1.0)
 }
 
 /// The higher of two proven bounds.
@@ -387,6 +403,31 @@ fn checked(
         )));
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{ctx, problems};
+    use super::*;
+
+    #[test]
+    fn enough_is_a_proof_or_a_bound_within_the_relative_gap_asked_for() {
+        let p = &problems()[0];
+        let exact = SolveOptions::default();
+        let cx = ctx(p, &exact);
+        assert!(cx.enough(Some(99.2), 100), "rounded up, 99.2 proves 100");
+        assert!(!cx.enough(Some(90.0), 100));
+        assert!(!cx.enough(None, 100));
+        let loose = SolveOptions {
+            relative_gap: 0.1,
+            ..SolveOptions::default()
+        };
+        let cx = ctx(p, &loose);
+        assert!(cx.enough(Some(90.0), 100));
+        assert!(cx.enough(Some(89.5), 100), "rounded up to 90");
+        assert!(!cx.enough(Some(89.0), 100));
+        assert!(!cx.enough(None, 100));
+    }
 }
 
 /// The benchmark's first three instances (Curtois & Qu 2014), for the stages' unit tests.

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 /// `rota bench curtois`: solve each instance, then print the table against the best known.
 pub fn curtois(args: &BenchCurtoisArgs) -> anyhow::Result<ExitCode> {
-    let options = super::solve_file::solve_options(args.time_limit, args.threads, args.seed)?;
+    let options =
+        super::solve_file::solve_options(args.time_limit, args.threads, args.seed, args.gap)?;
     let best_path = args.dir.join("best_known.tsv");
     let best = if best_path.exists() {
         let text = std::fs::read_to_string(&best_path)

@@ -17,7 +17,7 @@ pub fn run(args: &SolveFileArgs) -> anyhow::Result<ExitCode> {
         std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
     let problem =
         parse_curtois(&text).with_context(|| format!("{path} is not a valid instance"))?;
-    let options = solve_options(args.time_limit, args.threads, args.seed)?;
+    let options = solve_options(args.time_limit, args.threads, args.seed, args.gap)?;
     let solution = solve(&problem, &options).with_context(|| format!("solving {path} failed"))?;
     let instance = args
         .file
@@ -37,16 +37,27 @@ pub fn run(args: &SolveFileArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Options from the command line's time limit, threads and seed.
-pub fn solve_options(time_limit: f64, threads: u32, seed: u64) -> anyhow::Result<SolveOptions> {
+/// Options from the command line's time limit, threads, seed and relative gap.
+pub fn solve_options(
+    time_limit: f64,
+    threads: u32,
+    seed: u64,
+    gap: f64,
+) -> anyhow::Result<SolveOptions> {
     anyhow::ensure!(
         time_limit.is_finite() && time_limit > 0.0,
         "--time-limit must be a positive number of seconds"
+    );
+    anyhow::ensure!(
+        (0.0..1.0).contains(&gap),
+        "--gap must be a fraction from 0 (prove optimality) up to but not including 1, e.g. \
+         0.02 for 2 %; got {gap}"
     );
     Ok(SolveOptions {
         time_limit: Duration::from_secs_f64(time_limit),
         threads,
         seed,
+        relative_gap: gap,
         ..SolveOptions::default()
     })
 }

@@ -38,6 +38,30 @@ fn solve_file_solves_instance1_to_its_optimum_with_the_json_contract() {
 }
 
 #[test]
+fn solve_file_with_a_gap_reports_a_rota_proven_within_it() {
+    let file = format!("{}/Instance1.txt", fixtures());
+    let output = run(&["solve-file", &file, "--gap", "0.25", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary: Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    let objective = summary["objective"].as_f64().expect("an objective");
+    let bound = summary["bound"].as_f64().expect("a bound");
+    assert!(bound <= objective, "{summary}");
+    assert!((objective - bound) / objective <= 0.25, "{summary}");
+    assert_eq!(summary["valid"], true);
+}
+
+#[test]
+fn solve_file_refuses_a_gap_outside_zero_to_one_and_names_the_flag() {
+    let file = format!("{}/Instance1.txt", fixtures());
+    for bad in ["--gap=1", "--gap=-0.1", "--gap=NaN"] {
+        let output = run(&["solve-file", &file, bad]);
+        assert_eq!(output.status.code(), Some(1), "{bad}: {}", stderr(&output));
+        let err = stderr(&output);
+        assert!(err.contains("--gap must be a fraction"), "{bad}: {err}");
+    }
+}
+
+#[test]
 fn solve_file_names_the_line_of_a_malformed_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("broken.txt");

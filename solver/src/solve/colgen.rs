@@ -11,7 +11,7 @@ use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::rates::Rates;
 use super::rosters::{Cheapest, cheapest};
-use super::{Ctx, SolveError, best_bound, checked, proves, trusted};
+use super::{Ctx, SolveError, best_bound, checked, trusted};
 use crate::mip::{self, Mode, configure, has_solution, quiet};
 use crate::model::{Assignment, Problem};
 use crate::validate::{Validation, cover_counts};
@@ -129,8 +129,9 @@ struct Outcome {
 }
 
 /// Column generation, then a dive for a rota, then the integer master over every rota
-/// generated (warm-started from the best), unless the bound already proves the rota optimal.
-/// Keeps the best rota in `best`; returns the proven bound, if any.
+/// generated (warm-started from the best), unless the bound already proves the rota optimal
+/// (or within the relative gap asked for). Keeps the best rota in `best`; returns the proven
+/// bound, if any.
 pub(super) fn search(
     cx: &Ctx<'_>,
     best: &mut (Assignment, Validation),
@@ -143,7 +144,7 @@ pub(super) fn search(
         cx.progress("column generation: too slow for the time given, left to the search");
         return Ok(None);
     }
-    if proves(out.bound, best.1.objective()) {
+    if cx.enough(out.bound, best.1.objective()) {
         return Ok(out.bound);
     }
     // The dive prices as it goes, so an LP that has not converged (Instance14's) is still
@@ -154,7 +155,7 @@ pub(super) fn search(
         cx.progress(&format!("dive: {}", v.objective()));
         cx.keep(best, a, v);
     }
-    if !proves(out.bound, best.1.objective()) {
+    if !cx.enough(out.bound, best.1.objective()) {
         cx.progress("solving the master over the generated rotas");
         cg.integer(cx, best, cx.remaining() * MASTER_TIME)?;
     }
@@ -331,7 +332,7 @@ impl<'a> ColGen<'a> {
     }
 
     /// Column generation until the master LP is optimal over all rotas, the bound proves the
-    /// incumbent optimal, or `budget` seconds pass. A round slower than its share of the budget
+    /// incumbent optimal (or within the relative gap), or `budget` seconds pass. A round slower than its share of the budget
     /// shrinks the labelling's caps: cheaper, inexact pricing, but rounds enough to converge.
     fn run(&mut self, cx: &Ctx<'_>, incumbent: i64, budget: f64) -> Outcome {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
@@ -360,7 +361,7 @@ impl<'a> ColGen<'a> {
                 self.caps.shrink(aim / took);
             }
             bound = best_bound(bound, r.bound);
-            if r.added == 0 || proves(bound, incumbent) {
+            if r.added == 0 || cx.enough(bound, incumbent) {
                 break;
             }
         }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use highs::HighsModelStatus;
 
-use super::{Ctx, SolveError, checked, proves, trusted};
+use super::{Ctx, SolveError, checked, trusted};
 use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
@@ -21,9 +21,10 @@ const KINDS: u64 = 3;
 
 /// Large-neighbourhood search for `budget` seconds: frees windows of staff × days, re-solves
 /// them warm-started from the incumbent, keeps the best result when it is no worse. Stops
-/// early, returning true, when the rota reaches the proven lower bound `bound`. With
-/// several threads, as many neighbourhoods are solved at once (one HiGHS thread each): small
-/// sub-MIPs gain little from HiGHS' own threads, and more of them are what the search needs.
+/// early, returning true, when the rota reaches the proven lower bound `bound` (or comes
+/// within the relative gap asked for). With several threads, as many neighbourhoods are
+/// solved at once (one HiGHS thread each): small sub-MIPs gain little from HiGHS' own
+/// threads, and more of them are what the search needs.
 pub(super) fn lns(
     cx: &Ctx<'_>,
     best: &mut (Assignment, Validation),
@@ -43,7 +44,7 @@ pub(super) fn lns(
     let mut targets = [(n * h).min(3 * h) as f64; KINDS as usize];
     let mut iter = 0u64;
     while Instant::now() < stop && !cx.stopped() {
-        if proves(bound, best.1.objective()) {
+        if cx.enough(bound, best.1.objective()) {
             return Ok(true);
         }
         let limit = stop
@@ -173,4 +174,35 @@ fn window_start(rng: &mut SplitMix, h: usize, len: usize, heat: &[i64]) -> usize
         })
         .unwrap_or(0);
     hot.saturating_sub(rng.below(len)).min(h - len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{ctx, first_rota, problems};
+    use super::*;
+    use crate::SolveOptions;
+
+    #[test]
+    fn the_search_stops_at_once_when_the_bound_is_within_the_gap_asked_for() {
+        for p in problems() {
+            let exact = SolveOptions::default();
+            let loose = SolveOptions {
+                relative_gap: 0.5,
+                ..SolveOptions::default()
+            };
+            let (first, v) = first_rota(&ctx(&p, &exact));
+            let objective = v.objective();
+            // A bound 40 % below the rota: within a gap of 50 %, not a proof.
+            let bound = Some(objective as f64 * 0.6);
+            let mut rng = SplitMix::new(0);
+            let mut best = (first.clone(), v);
+            let stopped = lns(&ctx(&p, &loose), &mut best, &mut rng, 600.0, bound);
+            assert!(stopped.expect("searches"), "the gap was met at once");
+            assert_eq!(best.0, first, "nothing was searched");
+            assert!(
+                !ctx(&p, &exact).enough(bound, objective),
+                "only the gap was met"
+            );
+        }
+    }
 }
