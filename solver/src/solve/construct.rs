@@ -215,6 +215,41 @@ mod tests {
     }
 
     #[test]
+    fn on_a_long_horizon_the_mip_first_tries_the_one_shift_type_most_short_of_cover() {
+        // Instance3's three shift types over 520 days: a person's full model is big enough
+        // that the MIP starts with a single type (cover stays on the first fortnight).
+        let mut p = problems().remove(2);
+        p.days = 520;
+        let o = SolveOptions::default();
+        let cx = ctx(&p, &o);
+        let a = Assignment::empty(&p);
+        let e = 0;
+        let types = single_types(&p, &a, e);
+        let first = *types.first().expect("some type alone meets the minutes");
+        let missing = |s: usize| -> i64 {
+            p.cover
+                .iter()
+                .filter(|c| c.shift == s)
+                .map(|c| i64::from(c.requirement) * c.under_weight)
+                .sum()
+        };
+        assert!(types.iter().all(|&s| missing(s) <= missing(first)));
+        let Person::Row(next) = by_mip(&cx, &a, e, 30.0) else {
+            panic!("person {e} has a rota");
+        };
+        assert!(next.shifts[e].iter().flatten().all(|&s| s == first));
+        assert!(next.shifts[e].iter().any(Option::is_some));
+        let code = &p.staff[e].code;
+        assert!(
+            !validate(&p, &next)
+                .violations
+                .iter()
+                .any(|v| &v.staff == code),
+            "person {e}'s row breaks a rule"
+        );
+    }
+
+    #[test]
     fn a_person_whose_contract_no_row_can_meet_is_named_as_infeasible() {
         for mut p in problems() {
             // More minutes than the horizon holds.
