@@ -332,8 +332,9 @@ impl<'a> ColGen<'a> {
     }
 
     /// Column generation until the master LP is optimal over all rotas, the bound proves the
-    /// incumbent optimal (or within the relative gap), or `budget` seconds pass. A round slower than its share of the budget
-    /// shrinks the labelling's caps: cheaper, inexact pricing, but rounds enough to converge.
+    /// incumbent optimal (or within the relative gap), or `budget` seconds pass. A round
+    /// slower than its share of the budget shrinks the labelling's caps: cheaper, inexact
+    /// pricing, but rounds enough to converge.
     fn run(&mut self, cx: &Ctx<'_>, incumbent: i64, budget: f64) -> Outcome {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
         let mut bound: Option<f64> = None;

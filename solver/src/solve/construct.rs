@@ -82,8 +82,9 @@ enum Person {
     Stopped,
 }
 
-/// Person `e`'s cheapest row against the rest of `a`, by a MIP with only that row free,
-/// given `share` seconds (more to prove that none exists).
+/// A row for person `e` against the rest of `a`, by a MIP with only that row free, in
+/// about `share` seconds (more to prove that none exists): the cheapest, unless a long
+/// horizon has the MIP try one shift type first.
 fn by_mip(cx: &Ctx<'_>, a: &Assignment, e: usize, share: f64) -> Person {
     let p = cx.p;
     let mut free = vec![vec![false; p.days]; p.staff.len()];
