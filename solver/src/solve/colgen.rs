@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::rates::Rates;
-use super::rosters::{Cheapest, cheapest};
+use super::rosters::{Cheapest, Search, cheapest};
 use super::{Ctx, SolveError, best_bound, checked, trusted};
 use crate::mip::{self, Mode, configure, has_solution, quiet};
 use crate::model::{Assignment, Problem};
@@ -22,6 +22,8 @@ const PER_ROUND: usize = 3;
 const LABEL_CAP: usize = 64;
 /// Labels kept per day of the labelling (the cheapest), for the same reason.
 const DAY_CAP: usize = 20_000;
+/// HiGHS' `simplex_strategy` for the primal simplex.
+const PRIMAL_SIMPLEX: i32 = 4;
 /// Relative margin taken off the Lagrangian bound for floating-point error.
 const BOUND_TOLERANCE: f64 = 1e-6;
 /// Improvement of a column's reduced cost below which it is not worth adding.
@@ -46,9 +48,16 @@ const INTEGRAL: f64 = 1e-6;
 const COLGEN_SHARE: f64 = 0.4;
 const DIVE_TIME: f64 = 0.5;
 const MASTER_TIME: f64 = 0.1;
-/// Column generation is given up when its first round takes more than this share of its
-/// budget: it could not converge in time.
+/// The share of its budget column generation's first round may take. One cut short shrinks
+/// the caps to fit the rounds after it, unless a whole round would have taken more than
+/// `FULL_ROUND_MAX` of the budget: then column generation is given up. Measured under load,
+/// 60 s a run: Instance15's whole first round would take about 7 s of 23, and column
+/// generation with smaller caps took its rota from about 5,300 to about 4,100; Instance13's
+/// would take about 46 s of 22, and its master LP was still far from converged when the dive
+/// began, which then did worse than the neighbourhood search alone.
 const FIRST_ROUND_MAX: f64 = 0.125;
+/// The share of its budget beyond which a whole round shows column generation hopeless.
+const FULL_ROUND_MAX: f64 = 0.5;
 /// The share of column generation's budget a round should take (about twenty rounds converge
 /// the master on the benchmark's 28-day instances); slower rounds shrink the caps.
 const ROUND_SHARE: f64 = 1.0 / 25.0;
@@ -92,6 +101,15 @@ struct Caps {
 }
 
 impl Caps {
+    /// Whether a first round that left `unpriced` people unpriced, and would have taken `full`
+    /// seconds for everyone, shows column generation cannot converge in `budget` seconds. A
+    /// round cut short only shrinks the caps, unless a whole one would have taken more than
+    /// `FULL_ROUND_MAX` of the budget or the caps are at their floors already.
+    fn hopeless(&self, unpriced: usize, full: f64, budget: f64) -> bool {
+        let floors = self.label <= LABEL_FLOOR && self.day <= DAY_FLOOR;
+        unpriced > 0 && (full > budget * FULL_ROUND_MAX || floors)
+    }
+
     /// Scales the caps towards `factor` of the work (the day cap takes it whole, the bucket cap
     /// its square root), not below their floors.
     fn shrink(&mut self, factor: f64) {
@@ -116,6 +134,8 @@ struct Round {
     value: f64,
     bound: Option<f64>,
     added: usize,
+    /// People the pricing had no time for.
+    unpriced: usize,
     /// Each pooled rota's weight in the LP solved (rotas added after it have none).
     lambda: Vec<f64>,
 }
@@ -246,7 +266,12 @@ impl<'a> ColGen<'a> {
     /// Builds the master LP over the pool, once.
     fn lp(&mut self, threads: u32) -> Option<&mut Lp> {
         if self.lp.is_none() {
-            let (model, conv, cov) = self.master(threads)?;
+            let (mut model, conv, cov) = self.master(threads)?;
+            // Columns enter between solves and leave the last basis primal feasible, so the
+            // primal simplex goes on from it; the default dual simplex took two to three times
+            // as long on Instance12 and 13, where the master LP, not the pricing, is most of
+            // a round.
+            model.set_option("simplex_strategy", PRIMAL_SIMPLEX);
             let mut lp = Lp {
                 model: Some(model),
                 conv,
@@ -289,7 +314,8 @@ impl<'a> ColGen<'a> {
         let duals = sol.dual_rows();
         let (mu, pi) = duals.split_at(staff);
         let stop = Instant::now() + Duration::from_secs_f64(left.max(0.0));
-        let priced = self.price(pi, threads, &fixed, stop);
+        let priced = self.price(mu, pi, threads, &fixed, stop);
+        let unpriced = priced.iter().filter(|c| !c.finished).count();
         // Lagrangian bound: each person's convexity row caps their share at one rota. Valid
         // only for the master without fixings, and only when every pricing was exact.
         // Less a hair for the LP's floating-point error: the bound is rounded up to an
@@ -327,6 +353,7 @@ impl<'a> ColGen<'a> {
             value,
             bound,
             added,
+            unpriced,
             lambda,
         })
     }
@@ -350,19 +377,20 @@ impl<'a> ColGen<'a> {
                 break;
             };
             let took = began.elapsed().as_secs_f64();
-            // A first round beyond its share (Instance13: 120 people × 18 shift types) left
-            // people unpriced and would leave too few rounds even with smaller caps.
-            if std::mem::take(&mut first) && took > budget * FIRST_ROUND_MAX {
+            // What the round would have taken had it priced everyone.
+            let staff = self.p.staff.len();
+            let full = took * staff as f64 / staff.saturating_sub(r.unpriced).max(1) as f64;
+            if std::mem::take(&mut first) && self.caps.hopeless(r.unpriced, full, budget) {
                 return Outcome {
                     bound: None,
                     abandoned: true,
                 };
             }
-            if took > aim {
-                self.caps.shrink(aim / took);
+            if full > aim {
+                self.caps.shrink(aim / full);
             }
             bound = best_bound(bound, r.bound);
-            if r.added == 0 || cx.enough(bound, incumbent) {
+            if (r.added == 0 && r.unpriced == 0) || cx.enough(bound, incumbent) {
                 break;
             }
         }
@@ -562,9 +590,17 @@ impl<'a> ColGen<'a> {
         Some(a)
     }
 
-    /// Each person's cheapest rotas under the duals and the dive's fixings, priced on
+    /// Each person's cheapest rotas of negative reduced cost under the duals (`mu` of the
+    /// people's convexity rows, `pi` of the cover rows) and the dive's fixings, priced on
     /// `threads` threads; people with every cell fixed are not priced.
-    fn price(&self, pi: &[f64], threads: usize, fixed: &[bool], stop: Instant) -> Vec<Cheapest> {
+    fn price(
+        &self,
+        mu: &[f64],
+        pi: &[f64],
+        threads: usize,
+        fixed: &[bool],
+        stop: Instant,
+    ) -> Vec<Cheapest> {
         let n = self.p.staff.len();
         let mut out: Vec<Option<Cheapest>> = (0..n).map(|_| None).collect();
         let rates = &self.rates;
@@ -579,12 +615,17 @@ impl<'a> ColGen<'a> {
                             .filter(|&e| !fixed[e])
                             .map(|e| {
                                 let costs = rates.costs(e, pi, &cells[e]);
-                                (
-                                    e,
-                                    cheapest(
-                                        rates.p, e, &costs, PER_ROUND, caps.label, caps.day, stop,
-                                    ),
-                                )
+                                // A rota is of use only below this cost (a negative reduced
+                                // cost); none below it leaves the person's term of the
+                                // Lagrangian bound at zero, as exact as the cheapest itself.
+                                let q = Search {
+                                    want: PER_ROUND,
+                                    cap: caps.label,
+                                    day_cap: caps.day,
+                                    below: mu[e] - rates.idle[e],
+                                    stop,
+                                };
+                                (e, cheapest(rates.p, e, &costs, q))
                             })
                             .collect::<Vec<_>>()
                     })
@@ -606,6 +647,7 @@ impl<'a> ColGen<'a> {
                 x.unwrap_or(Cheapest {
                     rotas: Vec::new(),
                     exact: fixed[e],
+                    finished: fixed[e],
                 })
             })
             .collect()
@@ -764,5 +806,26 @@ mod tests {
             (LABEL_FLOOR, DAY_FLOOR),
             "never grows"
         );
+    }
+
+    #[test]
+    fn a_first_round_cut_short_shrinks_the_caps_unless_a_whole_round_would_take_half_the_budget() {
+        let full_caps = Caps {
+            label: LABEL_CAP,
+            day: DAY_CAP,
+        };
+        let floors = Caps {
+            label: LABEL_FLOOR,
+            day: DAY_FLOOR,
+        };
+        // Everyone priced: never hopeless, however slow.
+        assert!(!full_caps.hopeless(0, 100.0, 20.0));
+        assert!(!floors.hopeless(0, 100.0, 20.0));
+        // Cut short, a whole round a third of the budget: smaller caps will do.
+        assert!(!full_caps.hopeless(27, 7.0, 21.0));
+        // Cut short, a whole round over half of it: no caps make enough rounds fit.
+        assert!(full_caps.hopeless(110, 46.0, 22.0));
+        // Cut short with the caps at their floors: they cannot shrink further.
+        assert!(floors.hopeless(1, 2.0, 22.0));
     }
 }

@@ -11,7 +11,7 @@ use highs::HighsModelStatus;
 
 use super::rates::Rates;
 use super::rosters::cheapest;
-use super::rows::{DAY_CAP, LABEL_CAP, against, place};
+use super::rows::{against, capped, place};
 use super::{Ctx, SolveError};
 use crate::mip::{self, Mode};
 use crate::model::{Assignment, Problem};
@@ -47,7 +47,7 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             let costs = against(&rates, &a, &counts, e);
             let began = Instant::now();
             let stop = began + Duration::from_secs_f64(share.min(cx.remaining()));
-            let found = cheapest(p, e, &costs, 1, LABEL_CAP, DAY_CAP, stop);
+            let found = cheapest(p, e, &costs, capped(stop));
             // Labels outgrow a person's share on long horizons with many shift types
             // (Instance24: seconds a person); the MIP is faster there.
             labelling = Instant::now() < stop;
@@ -160,6 +160,7 @@ fn single_types(p: &Problem, a: &Assignment, e: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{ctx, first_rota, problems};
+    use super::super::rosters::Search;
     use super::super::rows::cost;
     use super::*;
     use crate::SolveOptions;
@@ -172,7 +173,7 @@ mod tests {
         let counts = cover_counts(p, before);
         let costs = against(&rates, before, &counts, e);
         let far = Instant::now() + Duration::from_secs(600);
-        let exact = cheapest(p, e, &costs, 1, usize::MAX, usize::MAX, far);
+        let exact = cheapest(p, e, &costs, Search::exact(1, far));
         assert!(exact.exact);
         let best = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
         let own = cost(&costs, row);

@@ -22,11 +22,13 @@ pub(crate) struct CellCosts {
     pub off: Vec<f64>,
 }
 
-/// Rotas found, cheapest first, and whether the search was exact (no label dropped for lack
-/// of room, so the first rota is the cheapest there is).
+/// Rotas found, cheapest first, whether the search was exact (no label dropped for lack
+/// of room, so the first rota is the cheapest there is), and whether it finished before its
+/// deadline.
 pub(crate) struct Cheapest {
     pub rotas: Vec<(f64, Vec<Option<usize>>)>,
     pub exact: bool,
+    pub finished: bool,
 }
 
 const NONE: u8 = u8::MAX;
@@ -113,6 +115,80 @@ impl Rules {
             longest,
         }
     }
+}
+
+/// Lower bounds on the cost of finishing a row: the cheapest way to fill days `d..` from a
+/// given number of minutes worked, with the total between the person's minimum and maximum.
+/// Succession, runs and counted resources are relaxed, but the minutes are not: under the
+/// cover rows' duals every cell worked looks cheap, and the total is what stops a row from
+/// taking them all.
+struct Completion {
+    /// Minutes are counted in units of the shifts' greatest common length.
+    unit: u32,
+    /// Minute values per day: `bound[d * width + m]` is for `m` units worked before day `d`.
+    width: usize,
+    bound: Vec<f64>,
+}
+
+/// Above this many minute values a day the bound is not worth its table.
+const COMPLETION_WIDTH: usize = 4096;
+
+impl Completion {
+    fn new(p: &Problem, r: &Rules, costs: &CellCosts) -> Option<Self> {
+        let h = p.days;
+        let usable: Vec<usize> = (0..p.shifts.len())
+            .filter(|&s| (0..h).any(|d| costs.work[d][s].is_finite()))
+            .collect();
+        let unit = usable
+            .iter()
+            .map(|&s| p.shifts[s].length_minutes)
+            .fold(0, gcd)
+            .max(1);
+        let width = (r.max_minutes / unit) as usize + 1;
+        if width > COMPLETION_WIDTH {
+            return None;
+        }
+        let steps: Vec<(usize, usize)> = usable
+            .iter()
+            .map(|&s| (s, (p.shifts[s].length_minutes / unit) as usize))
+            .collect();
+        let mut bound = vec![f64::INFINITY; (h + 1) * width];
+        for m in 0..width {
+            if m as u64 * u64::from(unit) >= u64::from(r.min_minutes) {
+                bound[h * width + m] = 0.0;
+            }
+        }
+        for d in (0..h).rev() {
+            let (now, next) = bound.split_at_mut((d + 1) * width);
+            let now = &mut now[d * width..];
+            for m in 0..width {
+                let mut best = costs.off[d] + next[m];
+                for &(s, len) in &steps {
+                    if let Some(&rest) = next.get(m + len) {
+                        best = best.min(costs.work[d][s] + rest);
+                    }
+                }
+                now[m] = best;
+            }
+        }
+        Some(Self { unit, width, bound })
+    }
+
+    /// The least cost of days `d..` after `minutes` worked before them.
+    fn after(&self, d: usize, minutes: u32) -> f64 {
+        let m = (minutes / self.unit) as usize;
+        if m >= self.width {
+            return f64::INFINITY;
+        }
+        self.bound
+            .get(d * self.width + m)
+            .copied()
+            .unwrap_or(f64::INFINITY)
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Counted resources are packed four to a word, 15 bits each under a guard bit, so that one
@@ -256,18 +332,51 @@ impl Day {
     }
 }
 
-/// The `want` cheapest rotas of person `e` under `costs` (fewer when fewer exist), keeping at
-/// most `cap` labels per bucket (exact when no bucket overflowed).
-pub(crate) fn cheapest(
-    p: &Problem,
-    e: usize,
-    costs: &CellCosts,
-    want: usize,
-    cap: usize,
-    day_cap: usize,
-    stop: Instant,
-) -> Cheapest {
+/// How far a labelling may go: the rotas wanted, the labels kept per bucket and per day, the
+/// cost a rota must stay below to be of use, and when to give up.
+#[derive(Clone, Copy)]
+pub(crate) struct Search {
+    pub want: usize,
+    pub cap: usize,
+    pub day_cap: usize,
+    pub below: f64,
+    pub stop: Instant,
+}
+
+impl Search {
+    /// The `want` cheapest rotas, with no labels dropped for room and no cost ceiling.
+    #[cfg(test)]
+    pub fn exact(want: usize, stop: Instant) -> Self {
+        Self {
+            want,
+            cap: usize::MAX,
+            day_cap: usize::MAX,
+            below: f64::INFINITY,
+            stop,
+        }
+    }
+}
+
+/// The `want` cheapest rotas of person `e` under `costs` that cost less than `below` (fewer
+/// when fewer exist), keeping at most `cap` labels per bucket and `day_cap` per day (exact
+/// when none was dropped for room: a label dropped because even its cheapest completion
+/// reaches `below` leaves it exact).
+pub(crate) fn cheapest(p: &Problem, e: usize, costs: &CellCosts, q: Search) -> Cheapest {
+    let Search {
+        want,
+        cap,
+        day_cap,
+        below,
+        stop,
+    } = q;
     let rules = Rules::new(p, e, costs);
+    let completion = Completion::new(p, &rules, costs);
+    // Whether a label for day `d` (its choices up to day d - 1) can still end below `below`.
+    let promising = |d: usize, l: &Label| {
+        completion
+            .as_ref()
+            .is_none_or(|c| l.cost + c.after(d, l.minutes) < below)
+    };
     let words = rules.slots.div_ceil(LANES);
     let h = p.days;
     let mut days: Vec<Day> = Vec::with_capacity(h + 1);
@@ -299,6 +408,7 @@ pub(crate) fn cheapest(
             if off_cost.is_finite()
                 && let Some(n) = rest(&rules, l, i, off_cost)
                 && u64::from(n.minutes) + reachable >= u64::from(rules.min_minutes)
+                && promising(d + 1, &n)
             {
                 exact &= next.insert(n, base, &rules, words, cap);
             }
@@ -310,7 +420,9 @@ pub(crate) fn cheapest(
                 let Some(n) = work(p, &rules, d, l, i, s, c, &mut res) else {
                     continue;
                 };
-                if u64::from(n.minutes) + reachable < u64::from(rules.min_minutes) {
+                if u64::from(n.minutes) + reachable < u64::from(rules.min_minutes)
+                    || !promising(d + 1, &n)
+                {
                     continue;
                 }
                 exact &= next.insert(n, &res, &rules, words, cap);
@@ -325,6 +437,7 @@ pub(crate) fn cheapest(
             return Cheapest {
                 rotas: Vec::new(),
                 exact: false,
+                finished: false,
             };
         }
     }
@@ -338,7 +451,11 @@ pub(crate) fn cheapest(
         .take(want)
         .map(|i| (last.labels[i].cost, trace(&days, i)))
         .collect();
-    Cheapest { rotas, exact }
+    Cheapest {
+        rotas,
+        exact,
+        finished: true,
+    }
 }
 
 /// A day off after label `l` (index `i`), if the rules allow it.
@@ -519,27 +636,39 @@ mod tests {
             .sum()
     }
 
-    /// The cheapest valid row by trying every row.
-    fn brute(p: &Problem, costs: &CellCosts) -> Option<f64> {
+    /// Every valid row of the one-person problem, by trying every row.
+    fn valid_rows(p: &Problem) -> Vec<Vec<Option<usize>>> {
         let options = p.shifts.len() + 1;
-        let total = options.pow(p.days as u32);
-        let mut best: Option<f64> = None;
-        for code in 0..total {
-            let mut c = code;
-            let row: Vec<Option<usize>> = (0..p.days)
-                .map(|_| {
-                    let v = c % options;
-                    c /= options;
-                    v.checked_sub(1)
-                })
-                .collect();
-            let a = Assignment { shifts: vec![row] };
-            if validate(p, &a).is_valid() {
-                let cost = row_cost(costs, &a.shifts[0]);
-                best = Some(best.map_or(cost, |b: f64| b.min(cost)));
-            }
-        }
-        best
+        (0..options.pow(p.days as u32))
+            .map(|code| {
+                let mut c = code;
+                (0..p.days)
+                    .map(|_| {
+                        let v = c % options;
+                        c /= options;
+                        v.checked_sub(1)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .filter(|row| {
+                let a = Assignment {
+                    shifts: vec![row.clone()],
+                };
+                validate(p, &a).is_valid()
+            })
+            .collect()
+    }
+
+    /// The costs of every valid row, cheapest first.
+    fn every_row(p: &Problem, costs: &CellCosts) -> Vec<f64> {
+        let mut out: Vec<f64> = valid_rows(p).iter().map(|r| row_cost(costs, r)).collect();
+        out.sort_by(f64::total_cmp);
+        out
+    }
+
+    /// The cheapest valid row.
+    fn brute(p: &Problem, costs: &CellCosts) -> Option<f64> {
+        every_row(p, costs).first().copied()
     }
 
     #[test]
@@ -555,7 +684,7 @@ mod tests {
                 merged += 1;
             }
             let far = Instant::now() + std::time::Duration::from_secs(3600);
-            let found = cheapest(&p, 0, &costs, 3, usize::MAX, usize::MAX, far);
+            let found = cheapest(&p, 0, &costs, Search::exact(3, far));
             assert!(found.exact);
             let expected = brute(&p, &costs);
             match (expected, found.rotas.first()) {
@@ -575,5 +704,89 @@ mod tests {
         // The cases must not all be trivially infeasible.
         assert!(feasible > 75, "only {feasible} feasible cases");
         assert!(merged > 30, "only {merged} cases with a shared class");
+    }
+
+    #[test]
+    fn a_cost_ceiling_drops_exactly_the_rotas_that_reach_it_and_keeps_the_search_exact() {
+        let mut rng = SplitMix::new(11);
+        let mut cut = 0;
+        for _ in 0..300 {
+            let (p, costs) = case(&mut rng);
+            let all = every_row(&p, &costs);
+            let Some(&cheapest_cost) = all.first() else {
+                continue;
+            };
+            // A ceiling between the cheapest rows and the dearest, or at the cheapest itself.
+            let below = match rng.below(3) {
+                0 => cheapest_cost,
+                _ => cheapest_cost + rng.below(8) as f64 + 0.5,
+            };
+            let far = Instant::now() + std::time::Duration::from_secs(3600);
+            let q = Search {
+                below,
+                ..Search::exact(3, far)
+            };
+            let found = cheapest(&p, 0, &costs, q);
+            assert!(
+                found.exact,
+                "a ceiling alone never makes the search inexact"
+            );
+            // The cheapest row below the ceiling comes first (dominance may hide dearer ones,
+            // so only the first is sure), and nothing at or above it comes at all.
+            match found.rotas.first() {
+                Some((c, _)) => assert!((c - cheapest_cost).abs() < 1e-9, "{p:?}"),
+                None => assert!(cheapest_cost >= below, "{p:?} below {below}"),
+            }
+            for (c, row) in &found.rotas {
+                assert!(*c < below, "{c} is not below {below}");
+                assert!((row_cost(&costs, row) - c).abs() < 1e-9);
+                let a = Assignment {
+                    shifts: vec![row.clone()],
+                };
+                assert!(validate(&p, &a).is_valid(), "{p:?} {row:?}");
+            }
+            let under = all.iter().filter(|&&c| c < below).count();
+            cut += usize::from(under < all.len());
+        }
+        assert!(cut > 50, "the ceiling cut rotas in only {cut} cases");
+    }
+
+    #[test]
+    fn the_completion_bound_never_exceeds_the_cheapest_way_to_finish_a_row() {
+        let mut rng = SplitMix::new(13);
+        let (mut splits, mut tight) = (0, 0);
+        for _ in 0..200 {
+            let (p, costs) = case(&mut rng);
+            let rules = Rules::new(&p, 0, &costs);
+            let c = Completion::new(&p, &rules, &costs).expect("a few days need a small table");
+            // Not a bound that holds by being useless: often it is the cheapest row itself.
+            if let Some(b) = brute(&p, &costs) {
+                tight += usize::from((c.after(0, 0) - b).abs() < 1e-9);
+            }
+            // Every valid row, split at every day: its cost from that day on is at least the
+            // bound for the minutes it worked before.
+            for row in valid_rows(&p) {
+                for d in 0..=p.days {
+                    let minutes: u32 = row[..d]
+                        .iter()
+                        .flatten()
+                        .map(|&s| p.shifts[s].length_minutes)
+                        .sum();
+                    let rest: f64 = row[d..]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| x.map_or(costs.off[d + i], |s| costs.work[d + i][s]))
+                        .sum();
+                    let b = c.after(d, minutes);
+                    assert!(b <= rest + 1e-9, "day {d}: bound {b} > {rest}: {p:?}");
+                    splits += 1;
+                }
+            }
+        }
+        assert!(splits > 1000, "only {splits} splits checked");
+        assert!(
+            tight >= 10,
+            "the bound met the cheapest row in only {tight} cases"
+        );
     }
 }

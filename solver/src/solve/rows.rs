@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use super::rates::Rates;
-use super::rosters::{CellCosts, cheapest};
+use super::rosters::{CellCosts, Search, cheapest};
 use super::{Ctx, SolveError, checked};
 use crate::model::Assignment;
 use crate::rng::SplitMix;
@@ -17,8 +17,19 @@ use crate::validate::{Validation, cover_counts};
 
 /// The labelling's caps here: a heuristic pricing is enough, since a row is taken only when
 /// it is cheaper than the person's current one.
-pub(super) const LABEL_CAP: usize = 16;
-pub(super) const DAY_CAP: usize = 4_000;
+const LABEL_CAP: usize = 16;
+const DAY_CAP: usize = 4_000;
+
+/// The search for a person's one cheapest row within the caps above, until `stop`.
+pub(super) fn capped(stop: Instant) -> Search {
+    Search {
+        want: 1,
+        cap: LABEL_CAP,
+        day_cap: DAY_CAP,
+        below: f64::INFINITY,
+        stop,
+    }
+}
 /// A row must be cheaper by more than this to be taken.
 const EPS: f64 = 1e-6;
 
@@ -91,7 +102,7 @@ fn price(
             .map(|&e| {
                 scope.spawn(move || {
                     let costs = against(rates, a, counts, e);
-                    let found = cheapest(rates.p, e, &costs, 1, LABEL_CAP, DAY_CAP, stop);
+                    let found = cheapest(rates.p, e, &costs, capped(stop));
                     found.rotas.into_iter().next().map(|(_, row)| (e, row))
                 })
             })
@@ -182,7 +193,7 @@ mod tests {
                 moved += usize::from(new < old);
                 // No row of that person's is cheaper: the fixtures' labellings never reach
                 // the caps, so the re-solve was exact.
-                let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, far);
+                let exact = cheapest(&p, e, &costs, Search::exact(1, far));
                 assert!(exact.exact);
                 let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
                 assert!(
@@ -209,7 +220,7 @@ mod tests {
             let far = cx.deadline;
             for e in 0..p.staff.len() {
                 let costs = against(&rates, &best.0, &counts, e);
-                let exact = cheapest(&p, e, &costs, 1, usize::MAX, usize::MAX, far);
+                let exact = cheapest(&p, e, &costs, Search::exact(1, far));
                 let cheapest_cost = exact.rotas.first().map_or(f64::INFINITY, |r| r.0);
                 let own = cost(&costs, &best.0.shifts[e]);
                 assert!(
