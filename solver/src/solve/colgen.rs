@@ -52,9 +52,9 @@ const MASTER_TIME: f64 = 0.1;
 /// the caps to fit the rounds after it, unless a whole round would have taken more than
 /// `FULL_ROUND_MAX` of the budget: then column generation is given up. Measured under load,
 /// 60 s a run: Instance15's whole first round would take about 7 s of 23, and column
-/// generation with smaller caps took its rota from about 5,300 to about 4,100; Instance13's
-/// would take about 46 s of 22, and its master LP was still far from converged when the dive
-/// began, which then did worse than the neighbourhood search alone.
+/// generation with smaller caps took its rota from about 5,600 to about 4,000; Instance13's
+/// would take far more than half of its 22, and its master LP was still far from converged
+/// when the dive began, which then did worse than the neighbourhood search alone.
 const FIRST_ROUND_MAX: f64 = 0.125;
 /// The share of its budget beyond which a whole round shows column generation hopeless.
 const FULL_ROUND_MAX: f64 = 0.5;

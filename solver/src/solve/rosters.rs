@@ -442,8 +442,13 @@ pub(crate) fn cheapest(p: &Problem, e: usize, costs: &CellCosts, q: Search) -> C
         }
     }
     let last = &days[h];
+    // The ceiling is checked here too: without a completion table (too many minute values)
+    // nothing on the way has.
     let mut ends: Vec<usize> = (0..last.labels.len())
-        .filter(|&i| last.labels[i].alive && last.labels[i].minutes >= rules.min_minutes)
+        .filter(|&i| {
+            let l = &last.labels[i];
+            l.alive && l.minutes >= rules.min_minutes && l.cost < below
+        })
         .collect();
     ends.sort_by(|&a, &b| last.labels[a].cost.total_cmp(&last.labels[b].cost));
     let rotas = ends
@@ -788,5 +793,44 @@ mod tests {
             tight >= 10,
             "the bound met the cheapest row in only {tight} cases"
         );
+    }
+
+    #[test]
+    fn without_a_completion_table_the_ceiling_still_holds() {
+        let mut rng = SplitMix::new(17);
+        let mut checked = 0;
+        for _ in 0..100 {
+            let (mut p, costs) = case(&mut rng);
+            // Lengths one minute apart: too many minute values for a table.
+            for (s, shift) in p.shifts.iter_mut().enumerate() {
+                shift.length_minutes = 479 + s as u32;
+            }
+            p.staff[0].contract.max_total_minutes = 5_000;
+            p.staff[0].contract.min_total_minutes = 0;
+            let rules = Rules::new(&p, 0, &costs);
+            if Completion::new(&p, &rules, &costs).is_some() {
+                // Only one shift type is open to the person: one length, a small table.
+                continue;
+            }
+            let Some(&cheapest_cost) = every_row(&p, &costs).first() else {
+                continue;
+            };
+            let below = cheapest_cost + 0.5;
+            let far = Instant::now() + std::time::Duration::from_secs(3600);
+            let found = cheapest(
+                &p,
+                0,
+                &costs,
+                Search {
+                    below,
+                    ..Search::exact(3, far)
+                },
+            );
+            let first = found.rotas.first().map(|r| r.0);
+            assert_eq!(first, Some(cheapest_cost), "{p:?}");
+            assert!(found.rotas.iter().all(|r| r.0 < below), "{p:?}");
+            checked += 1;
+        }
+        assert!(checked > 30, "only {checked} cases without a table");
     }
 }
