@@ -12,12 +12,20 @@ fn fixtures() -> String {
     format!("{root}/solver/tests/fixtures")
 }
 
+/// `rota solve-file Instance1.txt <flags> --json`, which must succeed; its one JSON object.
+fn solve_instance1_json(flags: &[&str]) -> Value {
+    let file = format!("{}/Instance1.txt", fixtures());
+    let mut args = vec!["solve-file", file.as_str()];
+    args.extend_from_slice(flags);
+    args.push("--json");
+    let output = run(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str(stdout(&output).trim()).expect("one JSON object")
+}
+
 #[test]
 fn solve_file_solves_instance1_to_its_optimum_with_the_json_contract() {
-    let file = format!("{}/Instance1.txt", fixtures());
-    let output = run(&["solve-file", &file, "--time-limit", "120", "--json"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let summary: Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    let summary = solve_instance1_json(&["--time-limit", "120"]);
     for key in [
         "instance",
         "status",
@@ -39,10 +47,7 @@ fn solve_file_solves_instance1_to_its_optimum_with_the_json_contract() {
 
 #[test]
 fn solve_file_with_a_gap_reports_a_rota_proven_within_it() {
-    let file = format!("{}/Instance1.txt", fixtures());
-    let output = run(&["solve-file", &file, "--gap", "0.25", "--json"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let summary: Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    let summary = solve_instance1_json(&["--gap", "0.25"]);
     let objective = summary["objective"].as_f64().expect("an objective");
     let bound = summary["bound"].as_f64().expect("a bound");
     assert!(bound <= objective, "{summary}");
