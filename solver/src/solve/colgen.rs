@@ -99,10 +99,11 @@ enum Method {
     /// Interior point without crossover, while the columns are generated and the bound is
     /// far off: its duals lie inside the optimal face rather than at one of its vertices, and
     /// swing less from round to round, which steadies the pricing (interior-point
-    /// stabilisation, Rousseau, Gendreau & Feillet 2007). Measured on Instance13, runs of
-    /// 60 s: the LP stood at about 1,900 instead of 2,090–2,180 when the dive began, and six
-    /// runs ended between 1,754 and 2,347 against 2,304 to 2,452 for four on the simplex
-    /// alone. Instance3, whose bound comes early, was proven in 0.7 s instead of 3.9.
+    /// stabilisation, Rousseau, Gendreau & Feillet 2007). Measured in runs of 60 s:
+    /// Instance3, whose bound comes early, was proven in 0.7 s instead of 3.9. On Instance13
+    /// the LP stood at about 1,900 instead of 2,090–2,180 when the dive began, but the rota
+    /// did not end better (2,085–2,572 in seven runs, one more at 5,327, against 2,304–2,452
+    /// in four on the simplex alone).
     Interior,
     /// The primal simplex from the last basis, once the bound is near (Instance12's rounds
     /// took 0.35–0.5 s on the interior point against about 0.25 s) and in the dive, whose
