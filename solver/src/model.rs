@@ -152,6 +152,16 @@ impl Problem {
         (sat, (sat + 1 < self.days).then_some(sat + 1))
     }
 
+    /// Number of weekends a row works: those with its Saturday or its Sunday worked.
+    pub fn weekends_worked(&self, row: &[Option<usize>]) -> usize {
+        (0..self.weekends())
+            .filter(|&w| {
+                let (sat, sun) = self.weekend_days(w);
+                row[sat].is_some() || sun.is_some_and(|d| row[d].is_some())
+            })
+            .count()
+    }
+
     /// Whether working `s` on one day forbids `t` on the next day for staff `e`.
     pub fn forbids(&self, e: usize, s: usize, t: usize) -> bool {
         if self.shifts[s].forbidden_next.contains(&t) {

@@ -188,12 +188,7 @@ fn check_staff(p: &Problem, e: usize, row: &[Option<usize>], v: &mut Vec<Violati
             );
         }
     }
-    let weekends = (0..p.weekends())
-        .filter(|&w| {
-            let (sat, sun) = p.weekend_days(w);
-            row[sat].is_some() || sun.is_some_and(|s| row[s].is_some())
-        })
-        .count();
+    let weekends = p.weekends_worked(row);
     if weekends as u64 > u64::from(c.max_weekends) {
         push(
             HardRule::MaxWeekends,

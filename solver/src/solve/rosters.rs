@@ -305,7 +305,8 @@ fn trace(days: &[Day], mut i: usize) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::cases::{brute, case, every_row, row_cost};
+    use super::super::rows::cost;
+    use super::cases::{brute, case, every_row};
     use super::*;
     use crate::model::Assignment;
     use crate::rng::SplitMix;
@@ -335,7 +336,7 @@ mod tests {
                         shifts: vec![row.clone()],
                     };
                     assert!(validate(&p, &a).is_valid(), "{p:?} {row:?}");
-                    assert!((row_cost(&costs, row) - c).abs() < 1e-9);
+                    assert!((cost(&costs, row) - c).abs() < 1e-9);
                     assert!((b - c).abs() < 1e-9, "brute {b}, labelling {c}: {p:?}");
                 }
                 (b, c) => panic!("brute {b:?}, labelling {:?}: {p:?}", c.map(|x| x.0)),
@@ -411,7 +412,7 @@ mod tests {
             }
             for (c, row) in &found.rotas {
                 assert!(*c < below, "{c} is not below {below}");
-                assert!((row_cost(&costs, row) - c).abs() < 1e-9);
+                assert!((cost(&costs, row) - c).abs() < 1e-9);
                 let a = Assignment {
                     shifts: vec![row.clone()],
                 };

@@ -1,5 +1,6 @@
 //! Random one-person problems and brute force over their rows, for the labelling's tests.
 
+use super::super::rows::cost;
 use super::CellCosts;
 use crate::model::{Assignment, Contract, Pin, Problem, ShiftType, Staff};
 use crate::rng::SplitMix;
@@ -77,14 +78,6 @@ pub(super) fn case(rng: &mut SplitMix) -> (Problem, CellCosts) {
     (p, CellCosts { work, off })
 }
 
-/// A row's cost under the cell costs.
-pub(super) fn row_cost(costs: &CellCosts, row: &[Option<usize>]) -> f64 {
-    row.iter()
-        .enumerate()
-        .map(|(d, x)| x.map_or(costs.off[d], |s| costs.work[d][s]))
-        .sum()
-}
-
 /// Every valid row of the one-person problem, by trying every row.
 pub(super) fn valid_rows(p: &Problem) -> Vec<Vec<Option<usize>>> {
     let options = p.shifts.len() + 1;
@@ -110,7 +103,7 @@ pub(super) fn valid_rows(p: &Problem) -> Vec<Vec<Option<usize>>> {
 
 /// The costs of every valid row, cheapest first.
 pub(super) fn every_row(p: &Problem, costs: &CellCosts) -> Vec<f64> {
-    let mut out: Vec<f64> = valid_rows(p).iter().map(|r| row_cost(costs, r)).collect();
+    let mut out: Vec<f64> = valid_rows(p).iter().map(|r| cost(costs, r)).collect();
     out.sort_by(f64::total_cmp);
     out
 }

@@ -108,16 +108,10 @@ impl Rules {
             .zip(&used)
             .filter_map(|(&x, &n)| x.filter(|&(_, limit)| n > u32::from(limit)).map(|x| x.0))
             .collect();
-        if let Some((slot, limit)) = self.weekends {
-            let worked = (0..p.weekends())
-                .filter(|&w| {
-                    let (sat, sun) = p.weekend_days(w);
-                    row[sat].is_some() || sun.is_some_and(|d| row[d].is_some())
-                })
-                .count();
-            if worked > usize::from(limit) {
-                broken.push(slot);
-            }
+        if let Some((slot, limit)) = self.weekends
+            && p.weekends_worked(row) > usize::from(limit)
+        {
+            broken.push(slot);
         }
         broken
     }
