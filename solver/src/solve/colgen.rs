@@ -99,15 +99,19 @@ enum Method {
     /// Interior point without crossover, while the columns are generated and the bound is
     /// far off: its duals lie inside the optimal face rather than at one of its vertices, and
     /// swing less from round to round, which steadies the pricing (interior-point
-    /// stabilisation, Rousseau, Gendreau & Feillet 2007). Measured in runs of 60 s:
-    /// Instance3, whose bound comes early, was proven in 0.7 s instead of 3.9. On Instance13
-    /// the LP stood at about 1,900 instead of 2,090–2,180 when the dive began, but the rota
-    /// did not end better (2,085–2,572 in seven runs, one more at 5,327, against 2,304–2,452
-    /// in four on the simplex alone).
+    /// stabilisation, Rousseau, Gendreau & Feillet 2007). Instance3, whose bound comes early,
+    /// was proven in 0.7 s instead of 3.9. The dive stays on it when column generation did not
+    /// converge (Instance13): a switch to the simplex there starts from no basis, and that one
+    /// solve took about 5 s of the dive's 20, which then judged its steps so dear that it
+    /// fixed a quarter of the fractional cells at once; the LP went from 1,816 to 3,000–7,000
+    /// and the rota ended at 2,085–2,572 in seven runs of 60 s. On the interior point the
+    /// first step fixed 185 cells, the LP stayed near 1,700–1,800 and the rota ended at
+    /// 1,579–1,766 in seven.
     Interior,
     /// The primal simplex from the last basis, once the bound is near (Instance12's rounds
-    /// took 0.35–0.5 s on the interior point against about 0.25 s) and in the dive, whose
-    /// fixings need vertex solutions.
+    /// took 0.35–0.5 s on the interior point against about 0.25 s), and in the dive after
+    /// column generation converged: its fixings move the LP little, and the simplex re-solves
+    /// from its basis.
     Simplex,
 }
 
@@ -171,6 +175,8 @@ struct Outcome {
     bound: Option<f64>,
     /// The first round alone took so long that the rest could not converge in time.
     abandoned: bool,
+    /// How the master LP was solved last.
+    method: Method,
 }
 
 /// Column generation, then a dive for a rota, then the integer master over every rota
@@ -192,10 +198,10 @@ pub(super) fn search(
     if cx.enough(out.bound, best.1.objective()) {
         return Ok(out.bound);
     }
-    // The dive prices as it goes, so an LP that has not converged (Instance14's) is still
+    // The dive prices as it goes, so an LP that has not converged (Instance13's) is still
     // a good start for it.
     cx.progress("diving for a rota");
-    if let Some(a) = cg.dive(cx, best, cx.remaining() * DIVE_TIME)? {
+    if let Some(a) = cg.dive(cx, best, cx.remaining() * DIVE_TIME, &out)? {
         let v = checked(cx.p, &a, None)?;
         cx.progress(&format!("dive: {}", v.objective()));
         cx.keep(best, a, v);
@@ -446,24 +452,26 @@ impl<'a> ColGen<'a> {
                 return Outcome {
                     bound: None,
                     abandoned: true,
+                    method,
                 };
             }
             if full > aim {
                 self.caps.shrink(aim / full);
             }
             bound = best_bound(bound, r.bound);
-            if (r.added == 0 && r.unpriced == 0) || cx.enough(bound, incumbent) {
-                break;
-            }
             // Near the end the duals steady themselves, and the simplex from its last basis
             // is the faster.
             if bound.is_some_and(|b| r.value - b <= TAIL_GAP * r.value.abs().max(1.0)) {
                 method = Method::Simplex;
             }
+            if (r.added == 0 && r.unpriced == 0) || cx.enough(bound, incumbent) {
+                break;
+            }
         }
         Outcome {
             bound,
             abandoned: false,
+            method,
         }
     }
 
@@ -475,13 +483,16 @@ impl<'a> ColGen<'a> {
     /// rota and the LP stays feasible (cover rows have slacks). When the time runs out first,
     /// each person takes their heaviest rota: every mix of people's rotas is a valid rota,
     /// since cover is the only rule between people. Returns that last rota; the repairs of
-    /// few fractional cells on the way go straight to `best`.
+    /// few fractional cells on the way go straight to `best`, and one that reaches the bound
+    /// of `out` ends the dive without a rota.
     fn dive(
         &mut self,
         cx: &Ctx<'_>,
         best: &mut (Assignment, Validation),
         budget: f64,
+        out: &Outcome,
     ) -> Result<Option<Assignment>, SolveError> {
+        let (bound, method) = (out.bound, out.method);
         let begun = Instant::now();
         let stop = begun + Duration::from_secs_f64(budget.max(0.0));
         let mut steps = 0u32;
@@ -493,7 +504,7 @@ impl<'a> ColGen<'a> {
             let mut last = None;
             for _ in 0..DIVE_ROUNDS {
                 let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
-                let Some(r) = self.round(cx, left, Method::Simplex) else {
+                let Some(r) = self.round(cx, left, method) else {
                     return Ok(None);
                 };
                 let spent = step_began.elapsed().as_secs_f64();
@@ -527,6 +538,10 @@ impl<'a> ColGen<'a> {
                     if let Some((a, v)) = self.repair(cx, &rota, &fractional)? {
                         cx.progress(&format!("dive repaired: {}", v.objective()));
                         cx.keep(best, a, v);
+                    }
+                    // A repair that reaches the bound ends the search.
+                    if cx.enough(bound, best.1.objective()) {
+                        return Ok(None);
                     }
                 }
                 if ended {
@@ -781,20 +796,28 @@ mod tests {
     use crate::SolveOptions;
     use crate::validate::validate;
 
+    /// Column generation from the empty rota until it converges, with time to spare.
+    fn generated<'a>(cx: &Ctx<'a>) -> (ColGen<'a>, Outcome) {
+        let mut cg = ColGen::new(cx.p);
+        cg.add_rota(&Assignment::empty(cx.p));
+        let out = cg.run(cx, i64::MAX, 300.0);
+        (cg, out)
+    }
+
     #[test]
     fn a_dive_ends_in_a_valid_rota_that_keeps_every_cell_it_fixed() {
         let mut dived = 0;
         for p in problems() {
             let o = SolveOptions::default();
             let cx = ctx(&p, &o);
-            let mut cg = ColGen::new(&p);
-            cg.add_rota(&Assignment::empty(&p));
-            let out = cg.run(&cx, i64::MAX, 300.0);
+            let (mut cg, out) = generated(&cx);
             assert!(!out.abandoned);
             let bound = out.bound.expect("exact pricing gives a bound");
             let mut best = first_rota(&cx);
+            // Without the bound, which would end the dive at a repair that reaches it.
+            let unbounded = Outcome { bound: None, ..out };
             let a = cg
-                .dive(&cx, &mut best, 300.0)
+                .dive(&cx, &mut best, 300.0, &unbounded)
                 .expect("the dive's rotas validate")
                 .expect("the dive ends with a rota");
             let v = validate(&p, &a);
@@ -820,6 +843,41 @@ mod tests {
             dived > 0,
             "every LP was integral at once: no dive fixed a cell"
         );
+    }
+
+    #[test]
+    fn column_generation_that_converges_leaves_the_master_on_the_simplex_for_the_dive() {
+        for p in problems() {
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            let (_, out) = generated(&cx);
+            assert!(out.bound.is_some(), "exact pricing gives a bound");
+            assert!(
+                out.method == Method::Simplex,
+                "a converged master still on the interior point"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dive_given_the_proven_bound_ends_at_the_first_repair_that_reaches_it() {
+        let mut reached = 0;
+        for p in problems() {
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            let (mut cg, out) = generated(&cx);
+            let bound = out.bound.expect("exact pricing gives a bound");
+            let mut best = first_rota(&cx);
+            let ended = cg
+                .dive(&cx, &mut best, 300.0, &out)
+                .expect("the dive's rotas validate");
+            let proven = cx.enough(Some(bound), best.1.objective());
+            // A dive that returns no rota stopped at a proof; one that returns a rota has not
+            // reached the bound.
+            assert_eq!(ended.is_none(), proven, "{}", best.1.objective());
+            reached += usize::from(proven);
+        }
+        assert!(reached > 0, "no repair reached the bound");
     }
 
     #[test]
