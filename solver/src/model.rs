@@ -152,6 +152,19 @@ impl Problem {
         (sat, (sat + 1 < self.days).then_some(sat + 1))
     }
 
+    /// The least objective any rota can have when no weight rewards (all are non-negative,
+    /// as in every Curtois & Qu instance): zero. A floor for the bound, which column
+    /// generation's first rounds can put far below it.
+    pub fn objective_floor(&self) -> Option<f64> {
+        let requests = self.on_requests.iter().chain(&self.off_requests);
+        let covers = self.cover.iter();
+        let rewards = requests.map(|r| r.weight).any(|w| w < 0)
+            || covers
+                .flat_map(|c| [c.under_weight, c.over_weight])
+                .any(|w| w < 0);
+        (!rewards).then_some(0.0)
+    }
+
     /// Number of weekends a row works: those with its Saturday or its Sunday worked.
     pub fn weekends_worked(&self, row: &[Option<usize>]) -> usize {
         (0..self.weekends())
@@ -224,5 +237,31 @@ impl Problem {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn instance1() -> super::Problem {
+        crate::curtois::parse(include_str!("../tests/fixtures/Instance1.txt"))
+            .expect("fixture parses")
+    }
+
+    #[test]
+    fn the_objective_floor_is_zero_unless_a_weight_rewards() {
+        let p = instance1();
+        assert_eq!(p.objective_floor(), Some(0.0));
+        let mut on = p.clone();
+        on.on_requests[0].weight = -1;
+        assert_eq!(on.objective_floor(), None);
+        let mut off = p.clone();
+        off.off_requests[0].weight = -1;
+        assert_eq!(off.objective_floor(), None);
+        let mut over = p.clone();
+        over.cover[0].over_weight = -1;
+        assert_eq!(over.objective_floor(), None);
+        let mut under = p;
+        under.cover[0].under_weight = -1;
+        assert_eq!(under.objective_floor(), None);
     }
 }

@@ -299,6 +299,8 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         (proven, whole) = whole_model(&cx, &mut best, cx.remaining())?;
         bound = best_bound(bound, whole);
     }
+    // Early column generation rounds can leave a bound far below any objective there is.
+    let bound = best_bound(bound, p.objective_floor());
     // The search may have reached a bound found earlier.
     proven = proven || cx.enough(bound, best.1.objective());
     // Within a relative gap, a stop proves only the gap: the whole model and a whole-rota
