@@ -100,18 +100,19 @@ enum Method {
     /// far off: its duals lie inside the optimal face rather than at one of its vertices, and
     /// swing less from round to round, which steadies the pricing (interior-point
     /// stabilisation, Rousseau, Gendreau & Feillet 2007). Instance3, whose bound comes early,
-    /// was proven in 0.7 s instead of 3.9. The dive stays on it when column generation did not
-    /// converge (Instance13): a switch to the simplex there starts from no basis, and that one
-    /// solve took about 5 s of the dive's 20, which then judged its steps so dear that it
-    /// fixed a quarter of the fractional cells at once; the LP went from 1,816 to 3,000–7,000
-    /// and the rota ended at 2,085–2,572 in seven runs of 60 s. On the interior point the
-    /// first step fixed 185 cells, the LP stayed near 1,700–1,800 and the rota ended at
-    /// 1,579–1,766 in seven.
+    /// was proven in 0.7 s instead of 3.9. The dive stays on it while the bound is far
+    /// (Instance13's column generation ends unconverged): a switch to the simplex there starts
+    /// from no basis, and the dive's first step took 5.7 s of its 20, which then judged its
+    /// steps so dear that it fixed a quarter of the fractional cells at once (660 of 2,637);
+    /// the LP went from 1,816 to 3,400–7,900 and the rota ended at 2,085–2,572 in seven runs
+    /// of 60 s. On the interior point the first step fixed 185 cells, eight steps on the LP
+    /// was at 1,727 (4,519 on the simplex), and the rota ended at 1,579–1,839 in nine runs
+    /// (median 1,622). Instance8, whose bound comes early, did worse diving on it: 1,399–1,402
+    /// in four runs, against 1,306, 1,401, 1,311 and 1,307 on the simplex with the same seeds.
     Interior,
     /// The primal simplex from the last basis, once the bound is near (Instance12's rounds
-    /// took 0.35–0.5 s on the interior point against about 0.25 s), and in the dive after
-    /// column generation converged: its fixings move the LP little, and the simplex re-solves
-    /// from its basis.
+    /// took 0.35–0.5 s on the interior point against about 0.25 s), and in the dive that
+    /// follows.
     Simplex,
 }
 
@@ -175,7 +176,7 @@ struct Outcome {
     bound: Option<f64>,
     /// The first round alone took so long that the rest could not converge in time.
     abandoned: bool,
-    /// How the master LP was solved last.
+    /// How the master LP is to be solved next: the simplex once the bound came near.
     method: Method,
 }
 
