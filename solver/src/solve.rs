@@ -299,17 +299,25 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
         (proven, whole) = whole_model(&cx, &mut best, cx.remaining())?;
         bound = best_bound(bound, whole);
     }
+    let status = verdict(&cx, bound, proven, best.1.objective());
+    cx.progress("done");
+    Ok(cx.finish(status, Some(best)))
+}
+
+/// The status of a rota of `objective`, given the best proven `bound` and whether a stage
+/// `proven` it optimal (or within the relative gap asked for).
+fn verdict(cx: &Ctx<'_>, bound: Option<f64>, proven: bool, objective: i64) -> Status {
     // Early column generation rounds can leave a bound far below any objective there is.
-    let bound = best_bound(bound, p.objective_floor());
+    let bound = best_bound(bound, cx.p.objective_floor());
     // The search may have reached a bound found earlier.
-    proven = proven || cx.enough(bound, best.1.objective());
+    let proven = proven || cx.enough(bound, objective);
     // Within a relative gap, a stop proves only the gap: the whole model and a whole-rota
     // neighbourhood claim a proof only without one.
-    let optimal = proves(bound, best.1.objective()) || (proven && o.relative_gap == 0.0);
-    let obj = best.1.objective() as f64;
+    let optimal = proves(bound, objective) || (proven && cx.o.relative_gap == 0.0);
+    let obj = objective as f64;
     // A bound above the objective cannot be right; drop it rather than claim a proof.
     let bound = bound.map(f64::ceil).filter(|&b| b <= obj);
-    let status = match bound {
+    match bound {
         _ if optimal => Status::Optimal,
         Some(b) => Status::Feasible {
             bound: Some(b),
@@ -319,9 +327,7 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
             bound: None,
             gap: None,
         },
-    };
-    cx.progress("done");
-    Ok(cx.finish(status, Some(best)))
+    }
 }
 
 /// Whether a proven lower bound proves a rota of this objective optimal (objectives are
@@ -411,6 +417,41 @@ fn checked(
 mod tests {
     use super::fixtures::{ctx, problems};
     use super::*;
+
+    #[test]
+    fn a_rota_is_reported_with_a_bound_no_lower_than_the_least_objective_there_is() {
+        let p = &problems()[0];
+        let o = SolveOptions::default();
+        let cx = ctx(p, &o);
+        let floored = Status::Feasible {
+            bound: Some(0.0),
+            gap: Some(1.0),
+        };
+        assert_eq!(verdict(&cx, None, false, 700), floored);
+        assert_eq!(verdict(&cx, Some(-43_674.0), false, 700), floored);
+        assert_eq!(
+            verdict(&cx, Some(607.0), false, 700),
+            Status::Feasible {
+                bound: Some(607.0),
+                gap: Some(93.0 / 700.0),
+            }
+        );
+        assert_eq!(
+            verdict(&cx, None, false, 0),
+            Status::Optimal,
+            "zero is least"
+        );
+        // A weight that rewards leaves no floor, and no bound to report.
+        let mut rewarding = p.clone();
+        rewarding.on_requests[0].weight = -1;
+        let cx = ctx(&rewarding, &o);
+        let unknown = Status::Feasible {
+            bound: None,
+            gap: None,
+        };
+        assert_eq!(verdict(&cx, None, false, 700), unknown);
+        assert_eq!(verdict(&cx, None, false, 0), unknown);
+    }
 
     #[test]
     fn enough_is_a_proof_or_a_bound_within_the_relative_gap_asked_for() {
