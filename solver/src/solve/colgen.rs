@@ -299,9 +299,10 @@ impl<'a> ColGen<'a> {
     fn lp(&mut self, threads: u32) -> Option<&mut Lp> {
         if self.lp.is_none() {
             let (mut model, conv, cov) = self.master(threads)?;
-            // In the dive, columns enter between solves and leave the last basis primal
-            // feasible, so the primal simplex goes on from it; the default dual simplex took
-            // two to three times as long on Instance12 and 13.
+            // Columns enter between solves and leave the last basis primal feasible, so the
+            // primal simplex (column generation's tail, and the dive after it) goes on from
+            // it; the default dual simplex took two to three times as long on Instance12
+            // and 13.
             model.set_option("simplex_strategy", PRIMAL_SIMPLEX);
             let mut lp = Lp {
                 model: Some(model),
