@@ -258,8 +258,9 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
 
     let mut proven = false;
     let mut rng = SplitMix::new(o.seed);
+    let mut guide = None;
     if p.shifts.len() < COLGEN_MAX_SHIFTS && p.days <= COLGEN_MAX_DAYS {
-        bound = colgen::search(&cx, &mut best)?;
+        (bound, guide) = colgen::search(&cx, &mut best)?;
         proven = cx.enough(bound, best.1.objective());
     } else if !cx.stopped() {
         // Without column generation no other move changes a whole row at once.
@@ -282,7 +283,15 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     } else {
         0.0
     };
-    proven = proven || lns(&cx, &mut best, &mut rng, first - tail, bound)?;
+    proven = proven
+        || lns(
+            &cx,
+            &mut best,
+            &mut rng,
+            first - tail,
+            bound,
+            guide.as_ref(),
+        )?;
     if size <= MONOLITHIC_MAX && !cx.stopped() && !proven {
         cx.progress("solving the whole model");
         let whole;
@@ -291,7 +300,14 @@ pub fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     }
     // Spend what is left on the neighbourhood search unless the rota is proven optimal.
     if !proven {
-        proven = lns(&cx, &mut best, &mut rng, cx.remaining() - tail, bound)?;
+        proven = lns(
+            &cx,
+            &mut best,
+            &mut rng,
+            cx.remaining() - tail,
+            bound,
+            guide.as_ref(),
+        )?;
     }
     if !proven && tail > 0.0 && !cx.stopped() {
         cx.progress("bounding the whole model");

@@ -178,6 +178,15 @@ struct Outcome {
     abandoned: bool,
     /// How the master LP is to be solved next: the simplex once the bound came near.
     method: Method,
+    /// Each pooled rota's weight in the last master LP solved.
+    lambda: Vec<f64>,
+}
+
+/// What the master LP settled on, cell by cell: `cells[e][d]` is what person `e` does on day
+/// `d` wherever the LP puts all of that person's weight on one choice there, None where it
+/// hesitates.
+pub(super) struct Guide {
+    pub cells: Vec<Vec<Option<Option<usize>>>>,
 }
 
 /// Column generation, then a dive for a rota, then the integer master over every rota
@@ -187,18 +196,19 @@ struct Outcome {
 pub(super) fn search(
     cx: &Ctx<'_>,
     best: &mut (Assignment, Validation),
-) -> Result<Option<f64>, SolveError> {
+) -> Result<(Option<f64>, Option<Guide>), SolveError> {
     cx.progress("column generation");
     let mut cg = ColGen::new(cx.p);
     cg.add_rota(&best.0);
     let out = cg.run(cx, best.1.objective(), cx.remaining() * COLGEN_SHARE);
     if out.abandoned {
         cx.progress("column generation: too slow for the time given, left to the search");
-        return Ok(None);
+        return Ok((None, None));
     }
     if cx.enough(out.bound, best.1.objective()) {
-        return Ok(out.bound);
+        return Ok((out.bound, None));
     }
+    let guide = cg.guide(&out.lambda);
     // The dive prices as it goes, so an LP that has not converged (Instance13's) is still
     // a good start for it.
     cx.progress("diving for a rota");
@@ -211,7 +221,7 @@ pub(super) fn search(
         cx.progress("solving the master over the generated rotas");
         cg.integer(cx, best, cx.remaining() * MASTER_TIME)?;
     }
-    Ok(out.bound)
+    Ok((out.bound, guide))
 }
 
 /// The columns generated so far and the master they enter.
@@ -437,6 +447,7 @@ impl<'a> ColGen<'a> {
         let aim = budget * ROUND_SHARE;
         let mut first = true;
         let mut method = Method::Interior;
+        let mut lambda = Vec::new();
         while Instant::now() < stop && !cx.stopped() {
             let mut left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
             if first {
@@ -455,12 +466,14 @@ impl<'a> ColGen<'a> {
                     bound: None,
                     abandoned: true,
                     method,
+                    lambda: r.lambda,
                 };
             }
             if full > aim {
                 self.caps.shrink(aim / full);
             }
             bound = best_bound(bound, r.bound);
+            lambda = r.lambda;
             // Near the end the duals steady themselves, and the simplex from its last basis
             // is the faster.
             if bound.is_some_and(|b| r.value - b <= TAIL_GAP * r.value.abs().max(1.0)) {
@@ -474,6 +487,7 @@ impl<'a> ColGen<'a> {
             bound,
             abandoned: false,
             method,
+            lambda,
         }
     }
 
@@ -626,6 +640,20 @@ impl<'a> ColGen<'a> {
         }
         out.sort_by(|a, b| b.sure.total_cmp(&a.sure));
         out
+    }
+
+    /// The cells where the LP of weights `lambda` is whole; None when someone has no weight.
+    fn guide(&self, lambda: &[f64]) -> Option<Guide> {
+        let heaviest = self.heaviest(lambda);
+        let mut cells: Vec<Vec<Option<Option<usize>>>> = Vec::with_capacity(heaviest.len());
+        for h in &heaviest {
+            let (_, j) = (*h)?;
+            cells.push(self.pool[j].row.iter().map(|&x| Some(x)).collect());
+        }
+        for c in self.fractional(lambda, &heaviest) {
+            cells[c.staff][c.day] = None;
+        }
+        Some(Guide { cells })
     }
 
     /// Fixes `cells` and caps at zero the pooled rotas that break them.
@@ -1011,5 +1039,51 @@ mod tests {
         assert!(full_caps.hopeless(110, 46.0, 22.0));
         // Cut short with the caps at their floors: they cannot shrink further.
         assert!(floors.hopeless(1, 2.0, 22.0));
+    }
+
+    #[test]
+    fn the_guide_keeps_exactly_the_cells_where_the_lp_puts_all_its_weight_on_one_choice() {
+        let mut hesitant = 0;
+        for p in problems() {
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            let (cg, out) = generated(&cx);
+            let g = cg
+                .guide(&out.lambda)
+                .expect("everyone has a rota in the LP");
+            for (e, row) in g.cells.iter().enumerate() {
+                for (d, cell) in row.iter().enumerate() {
+                    // The LP's weight on each choice of this cell.
+                    let mut weight: Vec<(Option<usize>, f64)> = Vec::new();
+                    for (c, &x) in cg.pool.iter().zip(&out.lambda) {
+                        if c.staff != e {
+                            continue;
+                        }
+                        match weight.iter_mut().find(|(s, _)| *s == c.row[d]) {
+                            Some((_, w)) => *w += x,
+                            None => weight.push((c.row[d], x)),
+                        }
+                    }
+                    let most = weight.iter().map(|w| w.1).fold(0.0, f64::max);
+                    match cell {
+                        Some(choice) => {
+                            let w = weight
+                                .iter()
+                                .find(|(s, _)| s == choice)
+                                .map_or(0.0, |w| w.1);
+                            assert!(w > 1.0 - INTEGRAL, "{e} {d}: {w} on the guide's choice");
+                        }
+                        None => {
+                            hesitant += 1;
+                            assert!(
+                                most <= 1.0 - INTEGRAL + 1e-9,
+                                "{e} {d}: {most} on one choice"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hesitant > 0, "no fixture's LP hesitates anywhere");
     }
 }
