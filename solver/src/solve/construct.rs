@@ -17,6 +17,18 @@ use crate::mip::{self, Mode};
 use crate::model::{Assignment, Problem};
 use crate::validate::cover_counts;
 
+/// Beyond this many shift types, the labelling here keeps fewer labels than the row
+/// re-optimisation does: a day's labels multiply with the shift types (a label's last shift
+/// is part of its state). Up to ten (Instance12's), a person takes milliseconds at the larger
+/// caps. Instance13's 18 took 41 ms a person at the median beside a build, 5.7 s for its 120
+/// people, the slowest near their share of the time, past which the rest go to the slower
+/// MIP (9.0 s and a first rota of 9,217 in one run); at these caps, 3.1 s and 8,452. Where
+/// the shift types are fewer, these caps gave worse first rotas (Instance8: 6,011 against
+/// 5,707; 15: 13,185 against 13,099).
+const MANY_SHIFTS: usize = 10;
+const LABEL_CAP: usize = 8;
+const DAY_CAP: usize = 1_000;
+
 pub(super) enum Construction {
     Done(Assignment),
     Infeasible(Vec<usize>),
@@ -47,7 +59,11 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             let costs = against(&rates, &a, &counts, e);
             let began = Instant::now();
             let stop = began + Duration::from_secs_f64(share.min(cx.remaining()));
-            let found = cheapest(p, e, &costs, capped(stop));
+            let mut q = capped(stop);
+            if p.shifts.len() > MANY_SHIFTS {
+                (q.cap, q.day_cap) = (LABEL_CAP, DAY_CAP);
+            }
+            let found = cheapest(p, e, &costs, q);
             // Labels outgrow a person's share on long horizons with many shift types
             // (Instance24: seconds a person); the MIP is faster there.
             labelling = Instant::now() < stop;
@@ -220,6 +236,43 @@ mod tests {
                 before.shifts[e] = a.shifts[e].clone();
             }
         }
+    }
+
+    #[test]
+    fn a_first_rota_over_many_shift_types_keeps_every_hard_rule() {
+        // Past MANY_SHIFTS types the labelling keeps fewer labels; its rows must still keep
+        // every rule, with every type barred to some people, forbidden successions, and more
+        // cover asked than the staff can give.
+        let (types, days, staff) = (MANY_SHIFTS + 2, 14, 8);
+        let mut t = format!("SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\n");
+        for s in 0..types {
+            let next = if s % 3 == 0 {
+                format!("s{}", (s + 1) % types)
+            } else {
+                String::new()
+            };
+            t += &format!("s{s},{},{next}\n", 360 + 60 * (s % 4));
+        }
+        t += "\nSECTION_STAFF\n";
+        for e in 0..staff {
+            let max: Vec<String> = (0..types)
+                .map(|s| format!("s{s}={}", if (s + e) % 5 == 0 { 0 } else { 3 }))
+                .collect();
+            t += &format!("E{e},{},4320,2880,4,2,2,1\n", max.join("|"));
+        }
+        t += "\nSECTION_DAYS_OFF\nE0,3\n\nSECTION_SHIFT_ON_REQUESTS\n";
+        t += "\nSECTION_SHIFT_OFF_REQUESTS\n\nSECTION_COVER\n";
+        for d in 0..days {
+            for s in 0..types {
+                t += &format!("{d},s{s},{},100,1\n", 1 + (d + s) % 2);
+            }
+        }
+        let p = crate::curtois::parse(&t).expect("the instance parses");
+        assert!(p.shifts.len() > MANY_SHIFTS);
+        let o = SolveOptions::default();
+        let (a, v) = first_rota(&ctx(&p, &o));
+        assert!(v.is_valid());
+        assert!(a.shifts.iter().all(|row| row.iter().any(Option::is_some)));
     }
 
     #[test]
