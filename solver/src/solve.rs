@@ -377,12 +377,24 @@ fn whole_model(
     let r = mip::build(p, &best.0, &free, Mode::Optimise).run(cx.run_opts(limit), true);
     let proven = r.status == HighsModelStatus::Optimal && cx.o.relative_gap == 0.0;
     let bound = r.bound.is_finite().then_some(r.bound);
+    keep_found(cx, best, r)?;
+    Ok((proven, bound))
+}
+
+/// Validates the rota a HiGHS run warm-started from `best` found, if any, and keeps it when it
+/// is better; returns whether it was.
+fn keep_found(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    r: mip::RunResult,
+) -> Result<bool, SolveError> {
+    let before = best.1.objective();
     let mip_objective = trusted(&r);
     if let Some(a) = r.assignment {
-        let v = checked(p, &a, mip_objective)?;
+        let v = checked(cx.p, &a, mip_objective)?;
         cx.keep(best, a, v);
     }
-    Ok((proven, bound))
+    Ok(best.1.objective() < before)
 }
 
 /// People whose rota breaks a rule although the MIP found it: only possible when pins (fixed

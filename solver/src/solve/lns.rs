@@ -9,7 +9,7 @@ mod weekends;
 use highs::HighsModelStatus;
 
 use super::colgen::Guide;
-use super::{Ctx, SolveError, checked, trusted};
+use super::{Ctx, SolveError, checked, keep_found, trusted};
 use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
@@ -200,13 +200,7 @@ impl Weekend {
         let t0 = Instant::now();
         let r = mip::build(p, &best.0, &free, Mode::Optimise).run(o, true);
         let took = t0.elapsed().as_secs_f64();
-        let before = best.1.objective();
-        let mip_objective = trusted(&r);
-        if let Some(a) = r.assignment {
-            let v = checked(p, &a, mip_objective)?;
-            cx.keep(best, a, v);
-        }
-        if best.1.objective() < before {
+        if keep_found(cx, best, r)? {
             self.gained();
         } else {
             // Fruitless tries take at most a third of the search's time, and fewer and fewer.
