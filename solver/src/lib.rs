@@ -19,8 +19,9 @@
 //! held) — longer horizons instead re-solve each person's whole row by the same labelling
 //! against the rest of the rota, pass after pass, while that pays; then for small
 //! models the whole MIP warm-started from the best rota, and a large-neighbourhood search that
-//! re-optimises windows of staff × days (and, when it stalls, every weekend for everyone at
-//! once), until the rota meets the bound or the time is up.
+//! re-optimises windows of staff × days, choosing among its kinds of window by what each has
+//! gained so far (and, when it stalls, every weekend for everyone at once), until the rota
+//! meets the bound or the time is up.
 //! Every rota returned has passed [`validate`]. The deadline is
 //! enforced between HiGHS runs and passed to each run as its limit; HiGHS' own limit is soft,
 //! so one run may overshoot by a little. The same input and options give the same rota when

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+mod choice;
 mod weekends;
 
 use highs::HighsModelStatus;
@@ -14,13 +15,15 @@ use crate::mip::{self, Mode, RunOptions};
 use crate::model::{Assignment, Problem};
 use crate::rng::SplitMix;
 use crate::validate::Validation;
+use choice::Choice;
 
 /// Node limit of one neighbourhood's search.
 const LNS_NODES: i32 = 200;
 /// Seconds one neighbourhood may take. Measured on Instance8: a short limit finds more
 /// improvements per second than a long one (HiGHS spends long limits on root cuts).
 const LNS_SECS: f64 = 0.3;
-/// Kinds of neighbourhood, used in turn; the last only with a guide from the master LP.
+/// Kinds of neighbourhood, drawn by what each has gained ([`choice`]); the last only with a
+/// guide from the master LP.
 const KINDS: u64 = 4;
 /// The weekend neighbourhood ([`weekends`]) is one large sub-MIP, tried once the search has
 /// gone `WEEKEND_STALL` seconds without a gain (after a try that found nothing, twice as
@@ -38,8 +41,9 @@ const WEEKEND_CELLS: usize = 600;
 /// early, returning true, when the rota reaches the proven lower bound `bound` (or comes
 /// within the relative gap asked for). With several threads, as many neighbourhoods are
 /// solved at once (one HiGHS thread each): small sub-MIPs gain little from HiGHS' own
-/// threads, and more of them are what the search needs. Given column generation's `guide`,
-/// every fourth neighbourhood frees where the rota parts from it ([`disputed`]): Instance8
+/// threads, and more of them are what the search needs. Which kind each neighbourhood is
+/// follows what each kind has gained per second ([`choice`]). Given column generation's
+/// `guide`, one kind frees where the rota parts from it ([`disputed`]): Instance8
 /// (60 s, beside a build) ended within 2 % of its optimum in 11 of 14 runs (1,302–1,320)
 /// with them, against 3 of 6 without; the rest end one uncovered slot higher, near 1,400.
 pub(super) fn lns(
@@ -61,7 +65,7 @@ pub(super) fn lns(
     // One size per kind of neighbourhood, since their sub-problems differ in difficulty.
     let mut targets = [(n * h).min(3 * h) as f64; KINDS as usize];
     let kinds = if guide.is_some() { KINDS } else { KINDS - 1 };
-    let mut iter = 0u64;
+    let mut choice = Choice::new(kinds as usize);
     let mut weekend = Weekend::new(p);
     while Instant::now() < stop && !cx.stopped() {
         if cx.enough(bound, best.1.objective()) {
@@ -84,8 +88,7 @@ pub(super) fn lns(
         };
         let batch: Vec<(u64, Vec<Vec<bool>>)> = (0..parallel)
             .map(|_| {
-                iter += 1;
-                let kind = iter % kinds;
+                let kind = choice.pick(rng) as u64;
                 let target = targets[kind as usize] as usize;
                 let free = match guide {
                     Some(g) if kind == KINDS - 1 => disputed(g, &best.0, rng, target),
@@ -120,8 +123,12 @@ pub(super) fn lns(
             }
             let mip_objective = trusted(&r);
             let whole = free.iter().flatten().all(|&c| c);
-            let Some(a) = r.assignment else { continue };
+            let Some(a) = r.assignment else {
+                choice.credit(*kind as usize, 0.0, took);
+                continue;
+            };
             let v = checked(p, &a, mip_objective)?;
+            choice.credit(*kind as usize, (before - v.objective()) as f64, took);
             if whole && mip_objective.is_some() && cx.o.relative_gap == 0.0 {
                 // The neighbourhood was the whole rota: this is a proof of optimality.
                 cx.keep(best, a, v);
@@ -211,8 +218,8 @@ impl Weekend {
     }
 }
 
-/// Picks the cells to free: whole rows of a few people, a window of days for everyone, or a
-/// window of days for a group of people, in turn. Windows mostly cover a day that costs
+/// Picks the cells to free, by `kind`: whole rows of a few people, a window of days for
+/// everyone, or a window of days for a group of people. Windows mostly cover a day that costs
 /// something (`heat`: penalty per day), since only there can a window improve the rota.
 fn neighbourhood(
     p: &Problem,
