@@ -21,6 +21,11 @@ impl SplitMix {
         (self.next() % n.max(1) as u64) as usize
     }
 
+    /// Uniform in `[0, 1)`: the top 53 bits, as many as a double holds exactly.
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
     /// `k` distinct values from `0..n`.
     pub fn sample(&mut self, n: usize, k: usize) -> Vec<usize> {
         let mut all: Vec<usize> = (0..n).collect();

@@ -44,8 +44,7 @@ impl Choice {
 
     /// A kind drawn by the shares.
     pub(super) fn pick(&self, rng: &mut SplitMix) -> usize {
-        // 53 random bits make a uniform double in [0, 1).
-        let mut u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let mut u = rng.unit();
         let shares = self.shares();
         for (kind, share) in shares.iter().enumerate() {
             if u < *share {
