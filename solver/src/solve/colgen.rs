@@ -64,6 +64,15 @@ const ROUND_SHARE: f64 = 1.0 / 25.0;
 /// The caps' floors.
 const LABEL_FLOOR: usize = 4;
 const DAY_FLOOR: usize = 200;
+/// A round after the first may take this many times its share of the budget; one cut short
+/// shrinks the caps as though it had priced everyone. Instance13's first round after its
+/// stuck start (see [`stuck`]), at the caps of 47 labels a bucket and 11,095 a day, took 4.1 s,
+/// nearly five times its share.
+const ROUND_CUT: f64 = 2.0;
+/// The master LP counts as stuck at its first value while within this share of it, and the
+/// bound as far while the LP is more than `STUCK_GAP` of itself above it (see [`stuck`]).
+const STUCK_SHARE: f64 = 0.005;
+const STUCK_GAP: f64 = 0.1;
 
 /// One person's whole rota, a column of the master.
 struct Column {
@@ -128,6 +137,11 @@ struct Caps {
 }
 
 impl Caps {
+    const FLOORS: Caps = Caps {
+        label: LABEL_FLOOR,
+        day: DAY_FLOOR,
+    };
+
     /// Whether a first round that left `unpriced` people unpriced, and would have taken `full`
     /// seconds for everyone, shows column generation cannot converge in `budget` seconds. A
     /// round cut short only shrinks the caps, unless a whole one would have taken more than
@@ -258,6 +272,21 @@ pub(super) fn search(
     Ok((out.bound, guide))
 }
 
+/// Whether the master LP at `value`, after a round that added `added` rotas, is still stuck at
+/// its first value `start` with the bound far below. The LP over one rota a person is dual
+/// degenerate: any duals between each exactly covered row's over and under weights are
+/// optimal, and rotas priced at them rarely lower it until enough have gathered. Instance13's
+/// LP stayed at its first value for four rounds (1,440 rotas) at any caps, and at the caps
+/// the round times gave then (38–47 labels a bucket, 7,400–11,000 a day) each of those rounds
+/// took 2.9–3.3 s against 0.35–0.5 s at the floors; priced there, the LP left its first value
+/// at 7–9 % of a 60 s run instead of 19–22 %. A round at the floors that adds nothing, or a bound
+/// near the LP (a first rota near the optimum), ends it, so exact pricing still comes.
+fn stuck(start: f64, value: f64, bound: Option<f64>, added: usize) -> bool {
+    let at_start = value > start - STUCK_SHARE * start.abs().max(1.0);
+    let far = bound.is_none_or(|b| value - b > STUCK_GAP * value.abs().max(1.0));
+    added > 0 && at_start && far
+}
+
 /// The columns generated so far and the master they enter.
 struct ColGen<'a> {
     p: &'a Problem,
@@ -268,6 +297,8 @@ struct ColGen<'a> {
     /// Cells fixed by a dive: `cells[e][d]` is what person `e` must do on day `d`.
     cells: Vec<Vec<Option<Option<usize>>>>,
     caps: Caps,
+    /// The next round prices at the caps' floors (see [`stuck`]).
+    at_floors: bool,
 }
 
 /// The master's entries of pooled rota `c`: its person's convexity row and its cover rows.
@@ -291,6 +322,7 @@ impl<'a> ColGen<'a> {
                 label: LABEL_CAP,
                 day: DAY_CAP,
             },
+            at_floors: false,
         }
     }
 
@@ -482,12 +514,16 @@ impl<'a> ColGen<'a> {
         let mut first = true;
         let mut method = Method::Interior;
         let mut lambda = Vec::new();
+        let mut start = None;
         while Instant::now() < stop && !cx.stopped() {
             let mut left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
-            if first {
-                left = left.min(budget * FIRST_ROUND_MAX);
-            }
+            left = left.min(if first {
+                budget * FIRST_ROUND_MAX
+            } else {
+                aim * ROUND_CUT
+            });
             let began = Instant::now();
+            let at_floors = self.at_floors;
             let Some(r) = self.round(cx, left, method) else {
                 break;
             };
@@ -507,16 +543,21 @@ impl<'a> ColGen<'a> {
                 self.caps.shrink(aim / full);
             }
             bound = best_bound(bound, r.bound);
+            let start = *start.get_or_insert(r.value);
+            self.at_floors = stuck(start, r.value, bound, r.added);
             lambda = r.lambda;
             // Near the end the duals steady themselves, and the simplex from its last basis
             // is the faster.
             if bound.is_some_and(|b| r.value - b <= TAIL_GAP * r.value.abs().max(1.0)) {
                 method = Method::Simplex;
             }
-            if (r.added == 0 && r.unpriced == 0) || cx.enough(bound, incumbent) {
+            // Nothing found at the floors says nothing of what the caps would find.
+            let converged = r.added == 0 && r.unpriced == 0 && !at_floors;
+            if converged || cx.enough(bound, incumbent) {
                 break;
             }
         }
+        self.at_floors = false;
         Outcome {
             bound,
             abandoned: false,
@@ -765,7 +806,11 @@ impl<'a> ColGen<'a> {
         let mut out: Vec<Option<Cheapest>> = (0..n).map(|_| None).collect();
         let rates = &self.rates;
         let cells = &self.cells;
-        let caps = self.caps;
+        let caps = if self.at_floors {
+            Caps::FLOORS
+        } else {
+            self.caps
+        };
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
@@ -1047,6 +1092,19 @@ mod tests {
                 assert!(value <= lp + 1e-6 * lp.abs(), "{value} above the LP's {lp}");
             }
         }
+    }
+
+    #[test]
+    fn the_lp_is_stuck_only_at_its_first_value_far_above_the_bound_while_rotas_come() {
+        // Instance13's first rounds: at its first value, the bound far below or none.
+        assert!(stuck(8452.0, 8451.0, Some(-41279.0), 360));
+        assert!(stuck(8452.0, 8451.0, None, 360));
+        // Off its first value.
+        assert!(!stuck(8452.0, 8376.5, None, 359));
+        // A bound near the LP (a first rota near the optimum): exact pricing is to prove it.
+        assert!(!stuck(1001.0, 1001.0, Some(950.0), 20));
+        // Nothing added at the floors: the next round prices at the caps.
+        assert!(!stuck(8452.0, 8451.0, None, 0));
     }
 
     #[test]
