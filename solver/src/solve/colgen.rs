@@ -297,8 +297,6 @@ struct ColGen<'a> {
     /// Cells fixed by a dive: `cells[e][d]` is what person `e` must do on day `d`.
     cells: Vec<Vec<Option<Option<usize>>>>,
     caps: Caps,
-    /// The next round prices at the caps' floors (see [`stuck`]).
-    at_floors: bool,
 }
 
 /// The master's entries of pooled rota `c`: its person's convexity row and its cover rows.
@@ -322,7 +320,6 @@ impl<'a> ColGen<'a> {
                 label: LABEL_CAP,
                 day: DAY_CAP,
             },
-            at_floors: false,
         }
     }
 
@@ -394,9 +391,9 @@ impl<'a> ColGen<'a> {
         self.lp.as_mut()
     }
 
-    /// One round: solve the master LP by `method`, price every person not fixed, add the
-    /// rotas with a negative reduced cost. None when the LP could not be solved.
-    fn round(&mut self, cx: &Ctx<'_>, left: f64, method: Method) -> Option<Round> {
+    /// One round: solve the master LP by `method`, price every person not fixed at `caps`, add
+    /// the rotas with a negative reduced cost. None when the LP could not be solved.
+    fn round(&mut self, cx: &Ctx<'_>, left: f64, method: Method, caps: Caps) -> Option<Round> {
         let threads = cx.o.threads.clamp(1, 8) as usize;
         let skip = 2 * self.p.cover.len();
         let staff = self.p.staff.len();
@@ -428,7 +425,7 @@ impl<'a> ColGen<'a> {
         let duals = self.in_box(sol.dual_rows());
         let (mu, pi) = duals.split_at(staff);
         let stop = Instant::now() + Duration::from_secs_f64(left.max(0.0));
-        let priced = self.price(mu, pi, threads, &fixed, stop);
+        let priced = self.price(mu, pi, threads, &fixed, caps, stop);
         let unpriced = priced.iter().filter(|c| !c.finished).count();
         // Lagrangian bound: each person's convexity row caps their share at one rota. Valid
         // only for the master without fixings, and only when every pricing was exact.
@@ -515,6 +512,8 @@ impl<'a> ColGen<'a> {
         let mut method = Method::Interior;
         let mut lambda = Vec::new();
         let mut start = None;
+        // The next round prices at the caps' floors (see [`stuck`]).
+        let mut at_floors = false;
         while Instant::now() < stop && !cx.stopped() {
             let mut left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
             left = left.min(if first {
@@ -523,8 +522,8 @@ impl<'a> ColGen<'a> {
                 aim * ROUND_CUT
             });
             let began = Instant::now();
-            let at_floors = self.at_floors;
-            let Some(r) = self.round(cx, left, method) else {
+            let caps = if at_floors { Caps::FLOORS } else { self.caps };
+            let Some(r) = self.round(cx, left, method, caps) else {
                 break;
             };
             let took = began.elapsed().as_secs_f64();
@@ -543,8 +542,9 @@ impl<'a> ColGen<'a> {
                 self.caps.shrink(aim / full);
             }
             bound = best_bound(bound, r.bound);
-            let start = *start.get_or_insert(r.value);
-            self.at_floors = stuck(start, r.value, bound, r.added);
+            let first_value = *start.get_or_insert(r.value);
+            let priced_at_floors =
+                std::mem::replace(&mut at_floors, stuck(first_value, r.value, bound, r.added));
             lambda = r.lambda;
             // Near the end the duals steady themselves, and the simplex from its last basis
             // is the faster.
@@ -552,12 +552,11 @@ impl<'a> ColGen<'a> {
                 method = Method::Simplex;
             }
             // Nothing found at the floors says nothing of what the caps would find.
-            let converged = r.added == 0 && r.unpriced == 0 && !at_floors;
+            let converged = r.added == 0 && r.unpriced == 0 && !priced_at_floors;
             if converged || cx.enough(bound, incumbent) {
                 break;
             }
         }
-        self.at_floors = false;
         Outcome {
             bound,
             abandoned: false,
@@ -598,7 +597,7 @@ impl<'a> ColGen<'a> {
             let mut last = None;
             for _ in 0..DIVE_ROUNDS {
                 let left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
-                let Some(r) = self.round(cx, left, method) else {
+                let Some(r) = self.round(cx, left, method, self.caps) else {
                     return Ok(None);
                 };
                 let spent = step_began.elapsed().as_secs_f64();
@@ -793,24 +792,21 @@ impl<'a> ColGen<'a> {
 
     /// Each person's cheapest rotas of negative reduced cost under the duals (`mu` of the
     /// people's convexity rows, `pi` of the cover rows) and the dive's fixings, priced on
-    /// `threads` threads; people with every cell fixed are not priced.
+    /// `threads` threads with the labelling's `caps`; people with every cell fixed are not
+    /// priced.
     fn price(
         &self,
         mu: &[f64],
         pi: &[f64],
         threads: usize,
         fixed: &[bool],
+        caps: Caps,
         stop: Instant,
     ) -> Vec<Cheapest> {
         let n = self.p.staff.len();
         let mut out: Vec<Option<Cheapest>> = (0..n).map(|_| None).collect();
         let rates = &self.rates;
         let cells = &self.cells;
-        let caps = if self.at_floors {
-            Caps::FLOORS
-        } else {
-            self.caps
-        };
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
@@ -1047,7 +1043,9 @@ mod tests {
         let mut cg = ColGen::new(p);
         cg.add_rota(&Assignment::empty(p));
         loop {
-            let r = cg.round(&cx, 300.0, method).expect("the master solves");
+            let r = cg
+                .round(&cx, 300.0, method, cg.caps)
+                .expect("the master solves");
             if r.added == 0 {
                 return r;
             }
@@ -1086,7 +1084,7 @@ mod tests {
                     .collect();
                 let duals = cg.in_box(&raw);
                 let (mu, pi) = duals.split_at(p.staff.len());
-                let priced = cg.price(mu, pi, 1, &fixed, far);
+                let priced = cg.price(mu, pi, 1, &fixed, cg.caps, far);
                 assert!(priced.iter().all(|c| c.exact), "the fixtures price exactly");
                 let value = cg.lagrange(&duals, &priced);
                 assert!(value <= lp + 1e-6 * lp.abs(), "{value} above the LP's {lp}");
@@ -1132,10 +1130,7 @@ mod tests {
             label: LABEL_CAP,
             day: DAY_CAP,
         };
-        let floors = Caps {
-            label: LABEL_FLOOR,
-            day: DAY_FLOOR,
-        };
+        let floors = Caps::FLOORS;
         // Everyone priced: never hopeless, however slow.
         assert!(!full_caps.hopeless(0, 100.0, 20.0));
         assert!(!floors.hopeless(0, 100.0, 20.0));
