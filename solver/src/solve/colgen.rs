@@ -48,16 +48,13 @@ const INTEGRAL: f64 = 1e-6;
 const COLGEN_SHARE: f64 = 0.4;
 const DIVE_TIME: f64 = 0.5;
 const MASTER_TIME: f64 = 0.1;
-/// The share of its budget column generation's first round may take. One cut short shrinks
-/// the caps to fit the rounds after it, unless a whole round would have taken more than
-/// `FULL_ROUND_MAX` of the budget: then column generation is given up. Measured under load,
-/// 60 s a run: Instance15's whole first round would take about 7 s of 23, and column
-/// generation with smaller caps took its rota from about 5,600 to about 4,000; Instance13's
-/// would take far more than half of its 22, and its master LP was still far from converged
-/// when the dive began, which then did worse than the neighbourhood search alone.
+/// The share of its budget column generation's first round may take. A round cut short
+/// shrinks the caps to fit the rounds after it; column generation is given up only when a
+/// round at the caps' floors leaves people unpriced before any round has priced everyone (see
+/// [`Caps::hopeless`]). Measured under load, 60 s a run: Instance15's whole first round would
+/// take about 7 s of 23, and column generation with smaller caps took its rota from about
+/// 5,600 to about 4,000.
 const FIRST_ROUND_MAX: f64 = 0.125;
-/// The share of its budget beyond which a whole round shows column generation hopeless.
-const FULL_ROUND_MAX: f64 = 0.5;
 /// The share of column generation's budget a round should take (about twenty rounds converge
 /// the master on the benchmark's 28-day instances); slower rounds shrink the caps.
 const ROUND_SHARE: f64 = 1.0 / 25.0;
@@ -142,13 +139,18 @@ impl Caps {
         day: DAY_FLOOR,
     };
 
-    /// Whether a first round that left `unpriced` people unpriced, and would have taken `full`
-    /// seconds for everyone, shows column generation cannot converge in `budget` seconds. A
-    /// round cut short only shrinks the caps, unless a whole one would have taken more than
-    /// `FULL_ROUND_MAX` of the budget or the caps are at their floors already.
-    fn hopeless(&self, unpriced: usize, full: f64, budget: f64) -> bool {
+    /// Whether a round priced at these caps that left `unpriced` people unpriced shows column
+    /// generation cannot converge in its budget: only when the caps are at their floors, which
+    /// cannot shrink, and no round before (`whole`) has priced everyone. A first round cut
+    /// short at larger caps says little of the rounds after it, which the caps' floors price
+    /// (see [`stuck`]). Beside a build, Instance13's first round at the full caps, allowed
+    /// 2.8 s, took 2.5–2.8 s in three runs and ran past it in three more with 100–103 of 120
+    /// people unpriced; its rounds at the floors then priced everyone in 0.3–0.8 s. Given up
+    /// there, column generation left the neighbourhood search alone, which ended at 4,423 in
+    /// the run measured, against 2,789–3,712 in nine runs of 60 s where it went on.
+    fn hopeless(&self, unpriced: usize, whole: bool) -> bool {
         let floors = self.label <= LABEL_FLOOR && self.day <= DAY_FLOOR;
-        unpriced > 0 && (full > budget * FULL_ROUND_MAX || floors)
+        unpriced > 0 && floors && !whole
     }
 
     /// Scales the caps towards `factor` of the work (the day cap takes it whole, the bucket cap
@@ -222,7 +224,7 @@ struct Round {
 struct Outcome {
     /// Proven lower bound on the objective, when the pricing was exact.
     bound: Option<f64>,
-    /// The first round alone took so long that the rest could not converge in time.
+    /// Even the cheapest pricing could not price everyone in a round's time.
     abandoned: bool,
     /// How the master LP is to be solved next: the simplex once the bound came near.
     method: Method,
@@ -509,6 +511,8 @@ impl<'a> ColGen<'a> {
         let mut bound: Option<f64> = None;
         let aim = budget * ROUND_SHARE;
         let mut first = true;
+        // Whether a round has priced everyone.
+        let mut whole = false;
         let mut method = Method::Interior;
         let mut lambda = Vec::new();
         let mut start = None;
@@ -530,7 +534,8 @@ impl<'a> ColGen<'a> {
             // What the round would have taken had it priced everyone.
             let staff = self.p.staff.len();
             let full = took * staff as f64 / staff.saturating_sub(r.unpriced).max(1) as f64;
-            if std::mem::take(&mut first) && self.caps.hopeless(r.unpriced, full, budget) {
+            first = false;
+            if caps.hopeless(r.unpriced, whole) {
                 return Outcome {
                     bound: None,
                     abandoned: true,
@@ -538,6 +543,7 @@ impl<'a> ColGen<'a> {
                     lambda: r.lambda,
                 };
             }
+            whole |= r.unpriced == 0;
             if full > aim {
                 self.caps.shrink(aim / full);
             }
@@ -1125,21 +1131,21 @@ mod tests {
     }
 
     #[test]
-    fn a_first_round_cut_short_shrinks_the_caps_unless_a_whole_round_would_take_half_the_budget() {
+    fn only_a_round_at_the_floors_cut_short_before_any_whole_round_gives_column_generation_up() {
         let full_caps = Caps {
             label: LABEL_CAP,
             day: DAY_CAP,
         };
         let floors = Caps::FLOORS;
-        // Everyone priced: never hopeless, however slow.
-        assert!(!full_caps.hopeless(0, 100.0, 20.0));
-        assert!(!floors.hopeless(0, 100.0, 20.0));
-        // Cut short, a whole round a third of the budget: smaller caps will do.
-        assert!(!full_caps.hopeless(27, 7.0, 21.0));
-        // Cut short, a whole round over half of it: no caps make enough rounds fit.
-        assert!(full_caps.hopeless(110, 46.0, 22.0));
-        // Cut short with the caps at their floors: they cannot shrink further.
-        assert!(floors.hopeless(1, 2.0, 22.0));
+        // Everyone priced: never hopeless.
+        assert!(!full_caps.hopeless(0, false));
+        assert!(!floors.hopeless(0, false));
+        // Cut short at larger caps, however many were left: smaller caps will do.
+        assert!(!full_caps.hopeless(110, false));
+        // Cut short at the floors, which cannot shrink, with no whole round yet.
+        assert!(floors.hopeless(1, false));
+        // Cut short at the floors after a whole round: the deadline, not the pricing.
+        assert!(!floors.hopeless(1, true));
     }
 
     #[test]
