@@ -510,21 +510,24 @@ impl<'a> ColGen<'a> {
         let stop = Instant::now() + Duration::from_secs_f64(budget.max(0.0));
         let mut bound: Option<f64> = None;
         let aim = budget * ROUND_SHARE;
-        let mut first = true;
         // Whether a round has priced everyone.
         let mut whole = false;
         let mut method = Method::Interior;
         let mut lambda = Vec::new();
+        // The master LP's first value; None until a round is done.
         let mut start = None;
         // The next round prices at the caps' floors (see [`stuck`]).
         let mut at_floors = false;
         while Instant::now() < stop && !cx.stopped() {
-            let mut left = stop.saturating_duration_since(Instant::now()).as_secs_f64();
-            left = left.min(if first {
+            let cut = if start.is_none() {
                 budget * FIRST_ROUND_MAX
             } else {
                 aim * ROUND_CUT
-            });
+            };
+            let left = stop
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+                .min(cut);
             let began = Instant::now();
             let caps = if at_floors { Caps::FLOORS } else { self.caps };
             let Some(r) = self.round(cx, left, method, caps) else {
@@ -534,7 +537,6 @@ impl<'a> ColGen<'a> {
             // What the round would have taken had it priced everyone.
             let staff = self.p.staff.len();
             let full = took * staff as f64 / staff.saturating_sub(r.unpriced).max(1) as f64;
-            first = false;
             if caps.hopeless(r.unpriced, whole) {
                 return Outcome {
                     bound: None,
