@@ -11,7 +11,7 @@
 //! since only cover ties people together), each person's best row against those before them
 //! found by a labelling algorithm, or by a MIP where that outgrows the person's share of time
 //! or finds none (the MIP also proves when a person has no rota at all); then, for horizons
-//! up to nine weeks, column generation over whole rotas per person (a master LP against the
+//! up to twelve weeks, column generation over whole rotas per person (a master LP against the
 //! cover rows, each person's cheapest rota under its duals found by the same labelling),
 //! whose Lagrangian bound is the proof of optimality or the reported bound, and a dive
 //! through its LP for a rota (fixing the (person, day) cells the LP is surest of and pricing
