@@ -17,7 +17,9 @@
 //! through its LP for a rota (fixing the (person, day) cells the LP is surest of and pricing
 //! again under them; once few cells are fractional, a sub-MIP re-solves them with the rest
 //! held) — longer horizons instead re-solve each person's whole row by the same labelling
-//! against the rest of the rota, pass after pass, while that pays; then for small
+//! against the rest of the rota, pass after pass, while that pays, then run column generation
+//! and its dive on windows of whole weeks one after another, every cell outside the window
+//! held (where a window of four weeks or more fits the team's size); then for small
 //! models the whole MIP warm-started from the best rota, and a large-neighbourhood search that
 //! re-optimises windows of staff × days, choosing among its kinds of window by what each has
 //! gained so far (and, when it stalls, every weekend for everyone at once), until the rota

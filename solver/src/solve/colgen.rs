@@ -5,6 +5,7 @@
 //! on the compact model; an integer master over every rota generated then gives a rota.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
@@ -48,6 +49,9 @@ const INTEGRAL: f64 = 1e-6;
 const COLGEN_SHARE: f64 = 0.4;
 const DIVE_TIME: f64 = 0.5;
 const MASTER_TIME: f64 = 0.1;
+/// In a window (see [`search_window`]), the dive's share of the time column generation
+/// leaves; the integer master has the rest.
+const WINDOW_DIVE: f64 = 0.8;
 /// The share of its budget column generation's first round may take. A round cut short
 /// shrinks the caps to fit the rounds after it; column generation is given up only when a
 /// round at the caps' floors leaves people unpriced before any round has priced everyone (see
@@ -272,6 +276,65 @@ pub(super) fn search(
         cg.integer(cx, best, cx.remaining() * MASTER_TIME)?;
     }
     Ok((out.bound, guide))
+}
+
+/// Column generation on windows of `days` days, one after another from the first day, each
+/// given an equal share of `budget` seconds (see [`search_window`]).
+pub(super) fn search_windows(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    days: usize,
+    budget: f64,
+) -> Result<(), SolveError> {
+    let h = cx.p.days;
+    let count = h.div_ceil(days.max(1));
+    let each = budget / count.max(1) as f64;
+    for k in 0..count {
+        if cx.stopped() {
+            break;
+        }
+        search_window(cx, best, k * days..((k + 1) * days).min(h), each)?;
+    }
+    Ok(())
+}
+
+/// Column generation, a dive and the integer master on the days of `window` alone, every
+/// other cell held as `best` has it, within `budget` seconds; keeps a better rota in `best`.
+/// The master's cover rows outside the window only carry what the held cells give them.
+fn search_window(
+    cx: &Ctx<'_>,
+    best: &mut (Assignment, Validation),
+    window: Range<usize>,
+    budget: f64,
+) -> Result<(), SolveError> {
+    let began = Instant::now();
+    let left = || budget - began.elapsed().as_secs_f64();
+    cx.progress(&format!(
+        "column generation on days {}–{}",
+        window.start + 1,
+        window.end
+    ));
+    let mut cg = ColGen::new(cx.p);
+    for (e, row) in best.0.shifts.iter().enumerate() {
+        for (d, &x) in row.iter().enumerate() {
+            if !window.contains(&d) {
+                cg.cells[e][d] = Some(x);
+            }
+        }
+    }
+    cg.add_rota(&best.0);
+    let out = cg.run(cx, best.1.objective(), left() * COLGEN_SHARE);
+    if out.abandoned || cx.stopped() {
+        return Ok(());
+    }
+    if let Some(a) = cg.dive(cx, best, left() * WINDOW_DIVE, &out)? {
+        let v = checked(cx.p, &a, None)?;
+        cx.keep(best, a, v);
+    }
+    if left() > 0.0 && !cx.stopped() {
+        cg.integer(cx, best, left())?;
+    }
+    Ok(())
 }
 
 /// Whether the master LP at `value`, after a round that added `added` rotas, is still stuck at
@@ -970,6 +1033,30 @@ mod tests {
             dived > 0,
             "every LP was integral at once: no dive fixed a cell"
         );
+    }
+
+    #[test]
+    fn a_window_changes_only_its_own_days_and_never_worsens_the_rota() {
+        let mut improved = 0;
+        for p in problems() {
+            let o = SolveOptions::default();
+            let cx = ctx(&p, &o);
+            let mut best = first_rota(&cx);
+            let before = best.clone();
+            let window = p.days / 2..p.days;
+            search_window(&cx, &mut best, window.clone(), 20.0).expect("the rotas validate");
+            assert!(best.1.is_valid());
+            assert!(best.1.objective() <= before.1.objective());
+            improved += usize::from(best.1.objective() < before.1.objective());
+            for (e, row) in best.0.shifts.iter().enumerate() {
+                for (d, x) in row.iter().enumerate() {
+                    if !window.contains(&d) {
+                        assert_eq!(*x, before.0.shifts[e][d], "person {e}, day {d} was held");
+                    }
+                }
+            }
+        }
+        assert!(improved > 0, "no window improved a first rota");
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! costs is separable by cell — a shift there fills a shortfall (saving its under weight) or
 //! adds an excess (costing its over weight) — so the labelling finds the person's best row
 //! under every hard rule at once: a move across the whole horizon, where the neighbourhood
-//! search's sub-MIPs free a few weeks at a time. Horizons too long for column generation get
-//! no other whole-row move.
+//! search's sub-MIPs free a few weeks at a time. Horizons too long for column generation on
+//! the whole of them get no other whole-row move: its windows change a few weeks of each row.
 
 use std::time::{Duration, Instant};
 
