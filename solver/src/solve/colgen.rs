@@ -398,13 +398,17 @@ impl<'a> ColGen<'a> {
         if !self.seen.insert((e, row.to_vec())) {
             return None;
         }
-        let cost = self.rates.requests(e, row);
-        self.pool.push(Column {
+        self.pool.push(self.column(e, row));
+        Some(self.pool.len() - 1)
+    }
+
+    /// Person `e`'s rota `row` as a column, costed by its requests.
+    fn column(&self, e: usize, row: &[Option<usize>]) -> Column {
+        Column {
             staff: e,
             row: row.to_vec(),
-            cost,
-        });
-        Some(self.pool.len() - 1)
+            cost: self.rates.requests(e, row),
+        }
     }
 
     /// Adds every row of a rota.
@@ -955,11 +959,7 @@ impl<'a> ColGen<'a> {
             .iter()
             .enumerate()
             .filter(|&(e, row)| !self.seen.contains(&(e, row.clone())))
-            .map(|(e, row)| Column {
-                staff: e,
-                row: row.clone(),
-                cost: self.rates.requests(e, row),
-            })
+            .map(|(e, row)| self.column(e, row))
             .collect();
         let columns: Vec<&Column> = self.pool.iter().chain(&missing).collect();
         for c in &columns {
