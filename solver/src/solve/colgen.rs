@@ -905,6 +905,7 @@ impl<'a> ColGen<'a> {
                                     day_cap: caps.day,
                                     below: mu[e] - rates.idle[e],
                                     stop,
+                                    keep_minutes: false,
                                 };
                                 (e, cheapest(rates.p, e, &costs, q))
                             })

@@ -41,7 +41,9 @@ pub(crate) struct Cheapest {
 }
 
 /// How far a labelling may go: the rotas wanted, the labels kept per bucket and per day, the
-/// cost a rota must stay below to be of use, and when to give up.
+/// cost a rota must stay below to be of use, and when to give up; and whether a day's beam
+/// keeps a share of the labels that worked the most minutes besides the cheapest (for rows
+/// costed against the rest of a rota, where the cheapest rest; see [`day::MOST_MINUTES`]).
 #[derive(Clone, Copy)]
 pub(crate) struct Search {
     pub want: usize,
@@ -49,6 +51,7 @@ pub(crate) struct Search {
     pub day_cap: usize,
     pub below: f64,
     pub stop: Instant,
+    pub keep_minutes: bool,
 }
 
 impl Search {
@@ -61,6 +64,7 @@ impl Search {
             day_cap: usize::MAX,
             below: f64::INFINITY,
             stop,
+            keep_minutes: false,
         }
     }
 }
@@ -124,6 +128,7 @@ fn label(
         day_cap,
         below,
         stop,
+        keep_minutes,
     } = q;
     // Whether a label for day `d` (its choices up to day d - 1) can still end below `below`.
     let promising =
@@ -149,7 +154,7 @@ fn label(
         let mut next = Day::new();
         let prev = &days[d];
         // Minutes still reachable after day d, to drop labels that cannot reach the minimum.
-        let reachable = (h - d - 1) as u64 * u64::from(relaxed.longest);
+        let reachable = relaxed.reach[h - d - 1];
         for (i, l) in prev.labels.iter().enumerate() {
             if !l.alive {
                 continue;
@@ -181,7 +186,7 @@ fn label(
         }
         if next.live() > day_cap {
             exact = false;
-            next.keep_cheapest(day_cap);
+            next.keep_beam(day_cap, keep_minutes);
         }
         days.push(next);
         if d % 4 == 3 && Instant::now() >= stop {
@@ -422,6 +427,49 @@ mod tests {
             cut += usize::from(under < all.len());
         }
         assert!(cut > 50, "the ceiling cut rotas in only {cut} cases");
+    }
+
+    #[test]
+    fn a_narrow_beam_keeps_a_row_that_can_still_reach_the_minimum_minutes() {
+        // Five days at most in a row, two off between runs, every Wednesday and Saturday off:
+        // fewer shifts fit than runs of five alone would allow, so partial rows that fell
+        // behind look able to catch up until late. The minimum asks the most shifts any row can work.
+        let mut p = crate::curtois::parse(
+            "SECTION_HORIZON\n28\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\n\
+             A,D=28,13440,0,5,1,2,4\nSECTION_DAYS_OFF\nA,2,5,9,12,16,19,23,26\nSECTION_COVER\n",
+        )
+        .expect("the case parses");
+        let costs = |work: f64| CellCosts {
+            work: (0..28)
+                .map(|d| {
+                    vec![if d % 7 == 2 || d % 7 == 5 {
+                        f64::INFINITY
+                    } else {
+                        work
+                    }]
+                })
+                .collect(),
+            off: vec![0.0; 28],
+        };
+        let far = Instant::now() + std::time::Duration::from_secs(3600);
+        let most = cheapest(&p, 0, &costs(-1.0), Search::exact(1, far));
+        let shifts = -most.rotas.first().expect("some row works").0;
+        assert!(shifts < 20.0, "the days off must bind: {shifts}");
+        p.staff[0].contract.min_total_minutes = shifts as u32 * 480;
+        // Working costs and resting is free: the cheapest partial rows rest.
+        let beam = Search {
+            cap: 1,
+            day_cap: 4,
+            keep_minutes: true,
+            ..Search::exact(1, far)
+        };
+        let found = cheapest(&p, 0, &costs(1.0), beam);
+        let (c, row) = found.rotas.first().expect("the beam finds a row");
+        let a = Assignment {
+            shifts: vec![row.clone()],
+        };
+        assert!(validate(&p, &a).is_valid(), "{row:?}");
+        assert_eq!(*c, shifts);
     }
 
     #[test]

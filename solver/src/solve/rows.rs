@@ -28,6 +28,7 @@ pub(super) fn capped(stop: Instant) -> Search {
         day_cap: DAY_CAP,
         below: f64::INFINITY,
         stop,
+        keep_minutes: true,
     }
 }
 /// A row must be cheaper by more than this to be taken.

@@ -22,7 +22,8 @@ pub(super) struct Rules {
     /// Slot and limit of worked weekends, when the limit can bind.
     pub(super) weekends: Option<(usize, u16)>,
     pub(super) slots: usize,
-    pub(super) longest: u32,
+    /// `reach[r]`: the most minutes any `r` days can hold under these rules (see [`reach`]).
+    pub(super) reach: Vec<u64>,
 }
 
 impl Rules {
@@ -46,12 +47,17 @@ impl Rules {
             slots += 1;
             (slots - 1, c.max_weekends.min(0x7fff) as u16)
         });
-        let longest = (0..s_count)
-            .filter(|&s| c.max_shifts[s] > 0)
-            .map(|s| p.shifts[s].length_minutes)
-            .max()
-            .unwrap_or(0);
         let clamp = |x: u32| x.min(u32::from(u16::MAX)) as u16;
+        let max_run = clamp(c.max_consecutive_shifts);
+        let min_off = clamp(c.min_consecutive_days_off).max(1);
+        let mut lengths: Vec<(u32, u32)> = (0..s_count)
+            .filter(|&s| c.max_shifts[s] > 0)
+            .map(|s| (p.shifts[s].length_minutes, c.max_shifts[s]))
+            .collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        let reach = (0..=p.days)
+            .map(|r| reach(r, max_run, min_off, &lengths))
+            .collect();
         let forbid: Vec<Vec<bool>> = (0..s_count)
             .map(|s| (0..s_count).map(|t| p.forbids(e, s, t)).collect())
             .collect();
@@ -62,17 +68,38 @@ impl Rules {
         Self {
             min_minutes: c.min_total_minutes,
             max_minutes: c.max_total_minutes,
-            max_run: clamp(c.max_consecutive_shifts),
+            max_run,
             min_run: clamp(c.min_consecutive_shifts),
-            min_off: clamp(c.min_consecutive_days_off).max(1),
+            min_off,
             forbid,
             class,
             counted,
             weekends,
             slots,
-            longest,
+            reach,
         }
     }
+}
+
+/// The most minutes `r` days can hold for a person who works at most `max_run` days in a row
+/// with at least `min_off` days off between runs, and at most `cap` shifts of each `length`
+/// (`lengths` holds (length, cap), longest first): runs of `max_run` days from the first day
+/// on work the most days, and the longest shifts fill them. Whatever a row did before the `r`
+/// days, it can only work fewer of them (a run under way ends sooner, a rest under way must
+/// finish), and the shifts it used count against the caps, so this bounds every row's last
+/// `r` days. The minimum minutes are long horizons' binding rule (Instance24 asks 111,360 of
+/// at most 260 days of 5 in 7): bounded by the longest shift on every day, a labelling kept
+/// partial rows that worked too little to ever reach them.
+fn reach(r: usize, max_run: u16, min_off: u16, lengths: &[(u32, u32)]) -> u64 {
+    let (run, off) = (usize::from(max_run), usize::from(min_off));
+    let mut days = r / (run + off) * run + (r % (run + off)).min(run);
+    let mut minutes = 0u64;
+    for &(length, cap) in lengths {
+        let take = days.min(cap as usize);
+        minutes += take as u64 * u64::from(length);
+        days -= take;
+    }
+    minutes
 }
 
 impl Rules {
@@ -119,11 +146,47 @@ impl Rules {
 
 #[cfg(test)]
 mod tests {
-    use super::super::cases::case;
+    use super::super::cases::{case, valid_rows};
     use super::*;
     use crate::model::Assignment;
     use crate::rng::SplitMix;
     use crate::validate::{HardRule, validate};
+
+    #[test]
+    fn no_valid_row_works_more_minutes_in_its_last_days_than_their_reach() {
+        let mut rng = SplitMix::new(29);
+        let mut rows = 0;
+        for _ in 0..200 {
+            let (p, costs) = case(&mut rng);
+            let rules = Rules::new(&p, 0, &costs);
+            for row in valid_rows(&p) {
+                for r in 0..=p.days {
+                    let minutes: u64 = row[p.days - r..]
+                        .iter()
+                        .flatten()
+                        .map(|&s| u64::from(p.shifts[s].length_minutes))
+                        .sum();
+                    assert!(minutes <= rules.reach[r], "{r} days of {row:?}: {p:?}");
+                }
+                rows += 1;
+            }
+        }
+        assert!(rows > 1_000, "only {rows} valid rows");
+    }
+
+    #[test]
+    fn reach_fills_runs_from_the_first_day_with_the_longest_shifts_under_their_caps() {
+        // Five on, two off: five days of each week, the last week's first five.
+        let eights = [(480, 28)];
+        assert_eq!(reach(7, 5, 2, &eights), 5 * 480);
+        assert_eq!(reach(12, 5, 2, &eights), 10 * 480);
+        assert_eq!(reach(28, 5, 2, &eights), 20 * 480);
+        // Three twelve-hour shifts at most, then eights.
+        assert_eq!(reach(28, 5, 2, &[(720, 3), (480, 28)]), 3 * 720 + 17 * 480);
+        // Caps below the days: no more shifts than the caps allow.
+        assert_eq!(reach(28, 5, 2, &[(600, 4), (480, 6)]), 4 * 600 + 6 * 480);
+        assert_eq!(reach(0, 5, 2, &eights), 0);
+    }
 
     #[test]
     fn the_limits_a_row_breaks_are_the_shift_counts_and_weekends_the_validator_rejects() {
