@@ -11,7 +11,7 @@ use highs::HighsModelStatus;
 
 use super::rates::Rates;
 use super::rosters::cheapest;
-use super::rows::{against, capped, place};
+use super::rows::{self, against, capped, place};
 use super::{Ctx, SolveError};
 use crate::mip::{self, Mode};
 use crate::model::{Assignment, Problem};
@@ -64,8 +64,7 @@ impl Pace {
         let top = if shifts > MANY_SHIFTS {
             (LABEL_CAP, DAY_CAP)
         } else {
-            let q = capped(Instant::now());
-            (q.cap, q.day_cap)
+            (rows::LABEL_CAP, rows::DAY_CAP)
         };
         Self {
             label: top.0,

@@ -17,8 +17,8 @@ use crate::validate::{Validation, cover_counts};
 
 /// The labelling's caps here: a heuristic pricing is enough, since a row is taken only when
 /// it is cheaper than the person's current one.
-const LABEL_CAP: usize = 16;
-const DAY_CAP: usize = 4_000;
+pub(super) const LABEL_CAP: usize = 16;
+pub(super) const DAY_CAP: usize = 4_000;
 
 /// The search for a person's one cheapest row within the caps above, until `stop`.
 pub(super) fn capped(stop: Instant) -> Search {
