@@ -433,7 +433,8 @@ mod tests {
     fn a_narrow_beam_keeps_a_row_that_can_still_reach_the_minimum_minutes() {
         // Five days at most in a row, two off between runs, every Wednesday and Saturday off:
         // fewer shifts fit than runs of five alone would allow, so partial rows that fell
-        // behind look able to catch up until late. The minimum asks the most shifts any row can work.
+        // behind look able to catch up until late. The minimum asks the most shifts any row
+        // can work.
         let mut p = crate::curtois::parse(
             "SECTION_HORIZON\n28\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\n\
              A,D=28,13440,0,5,1,2,4\nSECTION_DAYS_OFF\nA,2,5,9,12,16,19,23,26\nSECTION_COVER\n",

@@ -87,9 +87,10 @@ impl Rules {
 /// on work the most days, and the longest shifts fill them. Whatever a row did before the `r`
 /// days, it can only work fewer of them (a run under way ends sooner, a rest under way must
 /// finish), and the shifts it used count against the caps, so this bounds every row's last
-/// `r` days. The minimum minutes are long horizons' binding rule (Instance24 asks 111,360 of
-/// at most 260 days of 5 in 7): bounded by the longest shift on every day, a labelling kept
-/// partial rows that worked too little to ever reach them.
+/// `r` days. The minimum minutes are long horizons' binding rule (Instance23 asks half its
+/// people for 111,360 minutes in a year of at most five days a week): bounded by the longest
+/// shift on every day left, a labelling kept partial rows that worked too little to ever
+/// reach them.
 fn reach(r: usize, max_run: u16, min_off: u16, lengths: &[(u32, u32)]) -> u64 {
     let (run, off) = (usize::from(max_run), usize::from(min_off));
     let mut days = r / (run + off) * run + (r % (run + off)).min(run);
