@@ -317,6 +317,7 @@ fn search_window(
         window.end
     ));
     let mut cg = ColGen::new(cx.p);
+    cg.keep_minutes = true;
     for (e, row) in best.0.shifts.iter().enumerate() {
         for (d, &x) in row.iter().enumerate() {
             if !window.contains(&d) {
@@ -367,6 +368,14 @@ struct ColGen<'a> {
     /// Cells fixed by a dive: `cells[e][d]` is what person `e` must do on day `d`.
     cells: Vec<Vec<Option<Option<usize>>>>,
     caps: Caps,
+    /// Whether the pricing's beams keep a share of the labels that worked the most minutes
+    /// (see [`Search`]): in windows, where the minimum minutes of a long horizon bind. At
+    /// 60 s a run, idle, Instance20 ended at 5,232 and 5,119 (seed 0, two runs), 5,327 and
+    /// 5,403 (seeds 1, 2) with them against 5,410, 5,416 and 5,419 without; Instance22 at
+    /// 58,024 and 59,343 (seed 0) and 59,754 (seed 1) against 59,201 and 61,312. On a whole
+    /// 28-day horizon they did worse: Instance13's LP at the dive 2,187 against 1,910, its
+    /// rota 2,439 against 1,977 (one run, beside a build).
+    keep_minutes: bool,
 }
 
 /// The master's entries of pooled rota `c`: its person's convexity row and its cover rows.
@@ -390,6 +399,7 @@ impl<'a> ColGen<'a> {
                 label: LABEL_CAP,
                 day: DAY_CAP,
             },
+            keep_minutes: false,
         }
     }
 
@@ -886,6 +896,7 @@ impl<'a> ColGen<'a> {
         let n = self.p.staff.len();
         let mut out: Vec<Option<Cheapest>> = (0..n).map(|_| None).collect();
         let rates = &self.rates;
+        let keep_minutes = self.keep_minutes;
         let cells = &self.cells;
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
@@ -905,7 +916,7 @@ impl<'a> ColGen<'a> {
                                     day_cap: caps.day,
                                     below: mu[e] - rates.idle[e],
                                     stop,
-                                    keep_minutes: false,
+                                    keep_minutes,
                                 };
                                 (e, cheapest(rates.p, e, &costs, q))
                             })
