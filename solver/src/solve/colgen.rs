@@ -132,9 +132,9 @@ const TAIL_GAP: f64 = 0.01;
 
 /// The labelling's caps: labels kept per bucket and per day.
 #[derive(Clone, Copy)]
-struct Caps {
-    label: usize,
-    day: usize,
+pub(super) struct Caps {
+    pub(super) label: usize,
+    pub(super) day: usize,
 }
 
 impl Caps {
@@ -153,16 +153,28 @@ impl Caps {
     /// there, column generation left the neighbourhood search alone, which ended at 4,423 in
     /// the run measured, against 2,789–3,712 in nine runs of 60 s where it went on.
     fn hopeless(&self, unpriced: usize, whole: bool) -> bool {
-        let floors = self.label <= LABEL_FLOOR && self.day <= DAY_FLOOR;
-        unpriced > 0 && floors && !whole
+        unpriced > 0 && self.at(Self::FLOORS) && !whole
     }
 
-    /// Scales the caps towards `factor` of the work (the day cap takes it whole, the bucket cap
-    /// its square root), not below their floors.
+    /// Scales the caps towards `factor` of the work, not below their floors (see
+    /// [`Caps::shrunk`]).
     fn shrink(&mut self, factor: f64) {
-        let scale = |x: usize, f: f64, floor: usize| ((x as f64 * f) as usize).max(floor);
-        self.day = scale(self.day, factor, DAY_FLOOR).min(self.day);
-        self.label = scale(self.label, factor.sqrt(), LABEL_FLOOR).min(self.label);
+        *self = self.shrunk(factor, Self::FLOORS);
+    }
+
+    /// Whether both caps are at or below `floors`.
+    pub(super) fn at(self, floors: Caps) -> bool {
+        self.label <= floors.label && self.day <= floors.day
+    }
+
+    /// These caps scaled towards `factor` of the work (the day cap takes it whole, the bucket
+    /// cap its square root), not below `floors` and never above themselves.
+    pub(super) fn shrunk(self, factor: f64, floors: Caps) -> Caps {
+        let scale = |x: usize, f: f64, floor: usize| ((x as f64 * f) as usize).max(floor).min(x);
+        Caps {
+            label: scale(self.label, factor.sqrt(), floors.label),
+            day: scale(self.day, factor, floors.day),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use highs::HighsModelStatus;
 
+use super::colgen::Caps;
 use super::rates::Rates;
 use super::rosters::cheapest;
 use super::rows::{self, against, capped, place};
@@ -29,8 +30,7 @@ const MANY_SHIFTS: usize = 10;
 const LABEL_CAP: usize = 8;
 const DAY_CAP: usize = 1_000;
 /// The caps' floors: a labelling cut short there gives the rest of the people to the MIP.
-const LABEL_FLOOR: usize = 1;
-const DAY_FLOOR: usize = 20;
+const FLOORS: Caps = Caps { label: 1, day: 20 };
 /// A person's labelling may run this many times their share before it is cut for the MIP.
 const OVERRUN: f64 = 2.0;
 /// A person who took more than their share shrinks the caps to this share of what would
@@ -49,10 +49,9 @@ const QUICK: f64 = 0.25;
 /// minutes, see [`super::rosters`], in both): Instance21–24 ended at 28,478, 65,575, 98,927
 /// and 419,267, against 50,008, 101,799, 401,788 and 1,137,134.
 struct Pace {
-    label: usize,
-    day: usize,
+    caps: Caps,
     /// The caps it started at, which it never grows past.
-    top: (usize, usize),
+    top: Caps,
     /// Whether people are still labelled (false once a cut came at the floors).
     labelling: bool,
 }
@@ -62,31 +61,33 @@ impl Pace {
     /// `MANY_SHIFTS` shift types.
     fn new(shifts: usize) -> Self {
         let top = if shifts > MANY_SHIFTS {
-            (LABEL_CAP, DAY_CAP)
+            Caps {
+                label: LABEL_CAP,
+                day: DAY_CAP,
+            }
         } else {
-            (rows::LABEL_CAP, rows::DAY_CAP)
+            Caps {
+                label: rows::LABEL_CAP,
+                day: rows::DAY_CAP,
+            }
         };
         Self {
-            label: top.0,
-            day: top.1,
+            caps: top,
             top,
             labelling: true,
         }
     }
 
-    /// Records a labelling that took `used` of its share and whether it finished. The day cap
-    /// takes the whole factor and the bucket cap its square root, as in column generation.
+    /// Records a labelling that took `used` of its share and whether it finished. Shrinking
+    /// scales the caps as column generation's do.
     fn took(&mut self, used: f64, finished: bool) {
-        let floors = self.label <= LABEL_FLOOR && self.day <= DAY_FLOOR;
-        if !finished && floors {
+        if !finished && self.caps.at(FLOORS) {
             self.labelling = false;
         } else if used > 1.0 || !finished {
-            let f = SHRINK_MARGIN / used.max(1.0);
-            self.day = ((self.day as f64 * f) as usize).max(DAY_FLOOR);
-            self.label = ((self.label as f64 * f.sqrt()) as usize).max(LABEL_FLOOR);
+            self.caps = self.caps.shrunk(SHRINK_MARGIN / used.max(1.0), FLOORS);
         } else if used < QUICK {
-            self.day = (self.day * 2).min(self.top.1);
-            self.label = (self.label * 3 / 2 + 1).min(self.top.0);
+            self.caps.day = (self.caps.day * 2).min(self.top.day);
+            self.caps.label = (self.caps.label * 3 / 2 + 1).min(self.top.label);
         }
     }
 }
@@ -122,7 +123,7 @@ pub(super) fn construct(cx: &Ctx<'_>, mut a: Assignment) -> Result<Construction,
             let began = Instant::now();
             let stop = began + Duration::from_secs_f64((share * OVERRUN).min(cx.remaining()));
             let mut q = capped(stop);
-            (q.cap, q.day_cap) = (pace.label, pace.day);
+            (q.cap, q.day_cap) = (pace.caps.label, pace.caps.day);
             let found = cheapest(p, e, &costs, q);
             pace.took(began.elapsed().as_secs_f64() / share, found.finished);
             if let Some((_, row)) = found.rotas.into_iter().next() {
@@ -299,26 +300,26 @@ mod tests {
     #[test]
     fn the_caps_shrink_after_an_overrun_grow_back_after_quick_people_and_give_way_at_the_floors() {
         let mut pace = Pace::new(MANY_SHIFTS + 1);
-        assert_eq!((pace.label, pace.day), (LABEL_CAP, DAY_CAP));
+        assert_eq!((pace.caps.label, pace.caps.day), (LABEL_CAP, DAY_CAP));
         // Twice the share: the next person gets under half the day cap.
         pace.took(2.0, true);
-        assert!(pace.day <= DAY_CAP / 2 && pace.label < LABEL_CAP);
+        assert!(pace.caps.day <= DAY_CAP / 2 && pace.caps.label < LABEL_CAP);
         assert!(pace.labelling);
         // Within the share but not quick: unchanged.
-        let before = (pace.label, pace.day);
+        let before = (pace.caps.label, pace.caps.day);
         pace.took(0.5, true);
-        assert_eq!((pace.label, pace.day), before);
+        assert_eq!((pace.caps.label, pace.caps.day), before);
         // Quick people: back to the start, never past it.
         for _ in 0..20 {
             pace.took(0.1, true);
         }
-        assert_eq!((pace.label, pace.day), (LABEL_CAP, DAY_CAP));
+        assert_eq!((pace.caps.label, pace.caps.day), (LABEL_CAP, DAY_CAP));
         // Cut short: the caps shrink and the labelling goes on while they can.
-        while pace.label > LABEL_FLOOR || pace.day > DAY_FLOOR {
+        while pace.caps.label > FLOORS.label || pace.caps.day > FLOORS.day {
             pace.took(OVERRUN, false);
             assert!(pace.labelling);
         }
-        assert_eq!((pace.label, pace.day), (LABEL_FLOOR, DAY_FLOOR));
+        assert_eq!((pace.caps.label, pace.caps.day), (FLOORS.label, FLOORS.day));
         pace.took(OVERRUN, false);
         assert!(
             !pace.labelling,
