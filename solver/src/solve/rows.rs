@@ -120,6 +120,18 @@ fn price(
 /// them is worth the under weight where the others leave it short, less the over weight where
 /// they do not.
 pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usize) -> CellCosts {
+    against_scarce(rates, a, counts, e, &[])
+}
+
+/// As [`against`], with `scarce[i]` more on the worth of each cover row `i` the others leave
+/// short (nothing more on rows past the end of `scarce`).
+pub(super) fn against_scarce(
+    rates: &Rates<'_>,
+    a: &Assignment,
+    counts: &[i64],
+    e: usize,
+    scarce: &[f64],
+) -> CellCosts {
     let p = rates.p;
     let mut others = counts.to_vec();
     count(rates, &mut others, e, &a.shifts[e], -1);
@@ -127,9 +139,10 @@ pub(super) fn against(rates: &Rates<'_>, a: &Assignment, counts: &[i64], e: usiz
         .cover
         .iter()
         .zip(&others)
-        .map(|(c, &k)| {
+        .enumerate()
+        .map(|(i, (c, &k))| {
             if k < i64::from(c.requirement) {
-                c.under_weight as f64
+                c.under_weight as f64 + scarce.get(i).copied().unwrap_or(0.0)
             } else {
                 -(c.over_weight as f64)
             }
