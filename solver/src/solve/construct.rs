@@ -35,8 +35,9 @@ const DAY_CAP: usize = 1_000;
 const FLOORS: Caps = Caps { label: 1, day: 20 };
 /// Share of a cover row's under weight that filling it is worth beyond it when its shortfall is
 /// beyond what the people still to come could fill (see [`Scarcity`]). Of 0.25, 0.5 and 1,
-/// 0.5 gave the best first rota on Instance13 and the second best on Instance8, 12, 14, 15,
-/// 18 and 19.
+/// 0.5 gave the best first rota on Instance13, 19 and 20 and the second best on Instance12,
+/// 14 and 15; on Instance16 and 17 none of the three helped much (8,146–8,488 against 8,407,
+/// 11,212–11,978 against 11,951).
 const SCARCITY: f64 = 0.5;
 /// A person's labelling may run this many times their share before it is cut for the MIP.
 const OVERRUN: f64 = 2.0;
