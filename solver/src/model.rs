@@ -121,6 +121,13 @@ pub struct Assignment {
     pub shifts: Vec<Vec<Option<usize>>>,
 }
 
+impl Cover {
+    /// Whether `staff` counts towards this cover: any one does unless it asks for a skill.
+    pub fn counts(&self, staff: &Staff) -> bool {
+        self.skill.as_ref().is_none_or(|k| staff.skills.contains(k))
+    }
+}
+
 impl Assignment {
     /// A rota where nobody works.
     pub fn empty(problem: &Problem) -> Self {

@@ -255,12 +255,7 @@ pub(crate) fn cover_counts(p: &Problem, a: &Assignment) -> Vec<i64> {
             a.shifts
                 .iter()
                 .enumerate()
-                .filter(|(e, row)| {
-                    row[c.day] == Some(c.shift)
-                        && c.skill
-                            .as_ref()
-                            .is_none_or(|k| p.staff[*e].skills.contains(k))
-                })
+                .filter(|(e, row)| row[c.day] == Some(c.shift) && c.counts(&p.staff[*e]))
                 .count() as i64
         })
         .collect()

@@ -194,11 +194,7 @@ pub(super) fn objective_terms(b: &mut Builder<'_>) {
     for c in &p.cover {
         let mut n = Expression::default();
         let (mut has_vars, mut n0) = (false, 0.0);
-        let skilled = |e: usize| {
-            c.skill
-                .as_ref()
-                .is_none_or(|k| p.staff[e].skills.contains(k))
-        };
+        let skilled = |e: usize| c.counts(&p.staff[e]);
         let mut constant = 0usize;
         if c.skill.is_none() {
             n0 = base_n[c.day][c.shift] as f64;

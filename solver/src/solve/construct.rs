@@ -174,26 +174,30 @@ struct Scarcity {
 
 impl Scarcity {
     fn new(p: &Problem) -> Self {
-        let mut groups: Vec<(usize, Option<&str>)> = Vec::new();
+        // Each group's first cover row stands for its shift type and skill.
+        let mut first: Vec<usize> = Vec::new();
         let group = p
             .cover
             .iter()
-            .map(|c| {
-                let key = (c.shift, c.skill.as_deref());
-                groups.iter().position(|g| *g == key).unwrap_or_else(|| {
-                    groups.push(key);
-                    groups.len() - 1
+            .enumerate()
+            .map(|(i, c)| {
+                let same = |&j: &usize| p.cover[j].shift == c.shift && p.cover[j].skill == c.skill;
+                first.iter().position(same).unwrap_or_else(|| {
+                    first.push(i);
+                    first.len() - 1
                 })
             })
             .collect();
         let n = p.staff.len();
-        let mut room = vec![vec![0.0; groups.len()]; n];
+        let mut room = vec![vec![0.0; first.len()]; n];
         for e in (0..n.saturating_sub(1)).rev() {
             let next = &p.staff[e + 1];
             let c = &next.contract;
             let mut here = room[e + 1].clone();
-            for (r, &(s, skill)) in here.iter_mut().zip(&groups) {
-                if skill.is_none_or(|k| next.skills.iter().any(|h| h == k)) {
+            for (r, &i) in here.iter_mut().zip(&first) {
+                let cover = &p.cover[i];
+                if cover.counts(next) {
+                    let s = cover.shift;
                     let length = f64::from(p.shifts[s].length_minutes.max(1));
                     let minutes = f64::from(c.max_total_minutes) / length;
                     *r += f64::from(c.max_shifts[s]).min(minutes).min(p.days as f64);

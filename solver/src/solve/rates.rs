@@ -27,7 +27,7 @@ impl<'a> Rates<'a> {
         let mut covers = vec![vec![vec![Vec::new(); s_count]; h]; n];
         for (i, c) in p.cover.iter().enumerate() {
             for (e, st) in p.staff.iter().enumerate() {
-                if c.skill.as_ref().is_none_or(|k| st.skills.contains(k)) {
+                if c.counts(st) {
                     covers[e][c.day][c.shift].push(i);
                 }
             }
